@@ -1,0 +1,152 @@
+// Imitates AWS for @pulumi/aws resources: ARNs with the account and the provider's region,
+// Pulumi's `<name>-<7 hex>` auto-names, and the computed attributes programs read.
+import { DIGITS, UPPER } from "./ids";
+import { type CloudIdentity, type CloudMock, type NewResourceRequest, type NewResourceResult, type Props, parseToken, str } from "./types";
+
+interface ArnShape {
+    service: string;
+    /** Builds the resource part of the ARN from the resource's name. */
+    resource: (name: string, inputs: Props) => string;
+    /** IAM and S3 ARNs carry no region (S3 no account either). */
+    global?: "iam" | "s3";
+    /** The input property holding the name, and how auto-names look. */
+    nameProperty?: string;
+    lowercase?: boolean;
+}
+
+const ARNS: Record<string, ArnShape> = {
+    "iam/role:Role": { service: "iam", global: "iam", resource: (n, i) => `role${String(i.path ?? "/")}${n}` },
+    "iam/policy:Policy": { service: "iam", global: "iam", resource: (n, i) => `policy${String(i.path ?? "/")}${n}` },
+    "iam/user:User": { service: "iam", global: "iam", resource: (n, i) => `user${String(i.path ?? "/")}${n}` },
+    "iam/group:Group": { service: "iam", global: "iam", resource: (n, i) => `group${String(i.path ?? "/")}${n}` },
+    "iam/instanceProfile:InstanceProfile": { service: "iam", global: "iam", resource: (n) => `instance-profile/${n}` },
+    "iam/openIdConnectProvider:OpenIdConnectProvider": {
+        service: "iam",
+        global: "iam",
+        resource: (_n, i) => `oidc-provider/${String(i.url ?? "").replace(/^https:\/\//, "")}`,
+    },
+    "s3/bucket:Bucket": { service: "s3", global: "s3", nameProperty: "bucket", lowercase: true, resource: (n) => n },
+    "s3/bucketV2:BucketV2": { service: "s3", global: "s3", nameProperty: "bucket", lowercase: true, resource: (n) => n },
+    "kms/alias:Alias": { service: "kms", resource: (n) => n },
+    "lambda/function:Function": { service: "lambda", resource: (n) => `function:${n}` },
+    "sqs/queue:Queue": { service: "sqs", resource: (n) => n },
+    "sns/topic:Topic": { service: "sns", resource: (n) => n },
+    "cloudwatch/logGroup:LogGroup": { service: "logs", resource: (n) => `log-group:${n}` },
+    "cloudwatch/eventRule:EventRule": { service: "events", resource: (n) => `rule/${n}` },
+    "cloudwatch/metricAlarm:MetricAlarm": { service: "cloudwatch", resource: (n) => `alarm:${n}`, nameProperty: "name" },
+    "cloudtrail/trail:Trail": { service: "cloudtrail", resource: (n) => `trail/${n}` },
+    "ssm/parameter:Parameter": { service: "ssm", resource: (n) => `parameter/${n.replace(/^\//, "")}` },
+    "glue/catalogDatabase:CatalogDatabase": { service: "glue", resource: (n) => `database/${n}`, lowercase: true },
+    "glue/catalogTable:CatalogTable": { service: "glue", resource: (n, i) => `table/${String(i.databaseName ?? "db")}/${n}`, lowercase: true },
+    "athena/workgroup:Workgroup": { service: "athena", resource: (n) => `workgroup/${n}` },
+    "scheduler/schedule:Schedule": { service: "scheduler", resource: (n, i) => `schedule/${String(i.groupName ?? "default")}/${n}` },
+};
+
+export class AwsMock implements CloudMock {
+    constructor(private readonly identity: CloudIdentity) {}
+
+    newResource(req: NewResourceRequest): NewResourceResult | undefined {
+        const { pkg } = parseToken(req.type);
+        if (pkg !== "aws") return undefined;
+        const key = req.type.slice("aws:".length);
+        const inputs = req.inputs;
+        const region = str(req.providerInputs?.region) ?? this.identity.awsRegion;
+        const account = this.identity.awsAccountId;
+        const e = req.entropy;
+
+        switch (key) {
+            case "kms/key:Key": {
+                const keyId = e.guid("keyId");
+                return { id: keyId, computed: { keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}` } };
+            }
+            case "iam/accessKey:AccessKey": {
+                const id = `AKIA${e.pick("akid", UPPER + DIGITS, 16)}`;
+                return { id, computed: { id, secret: e.pick("secret", UPPER + DIGITS + "abcdefghijklmnopqrstuvwxyz/+", 40), status: inputs.status ?? "Active" } };
+            }
+            case "iam/rolePolicy:RolePolicy":
+            case "iam/userPolicy:UserPolicy": {
+                const name = str(inputs.name) ?? autoName(req, false);
+                const owner = str(inputs.role) ?? str(inputs.user) ?? "unknown";
+                return { id: `${owner}:${name}`, computed: { name } };
+            }
+            case "iam/rolePolicyAttachment:RolePolicyAttachment":
+            case "iam/userPolicyAttachment:UserPolicyAttachment":
+                return { id: `${str(inputs.role) ?? str(inputs.user) ?? "unknown"}-${e.hex("attach", 8)}`, computed: {} };
+        }
+
+        const shape = ARNS[key];
+        const nameProperty = shape?.nameProperty ?? "name";
+        const name = str(inputs[nameProperty]) ?? str(inputs.namePrefix) ?? autoName(req, shape?.lowercase ?? false);
+        const computed: Props = { [nameProperty]: name };
+        let arn: string;
+        if (shape) {
+            const resource = shape.resource(name, inputs);
+            arn =
+                shape.global === "s3"
+                    ? `arn:aws:s3:::${resource}`
+                    : shape.global === "iam"
+                      ? `arn:aws:iam::${account}:${resource}`
+                      : `arn:aws:${shape.service}:${region}:${account}:${resource}`;
+        } else {
+            const { module, name: typeName } = parseToken(req.type);
+            arn = `arn:aws:${module}:${region}:${account}:${typeName.toLowerCase()}/${name}`;
+        }
+        computed.arn = arn;
+        let id = name;
+        switch (key) {
+            case "iam/role:Role":
+            case "iam/user:User":
+                computed.uniqueId = `${key.startsWith("iam/role") ? "AROA" : "AIDA"}${e.pick("uid", UPPER + DIGITS, 17)}`;
+                break;
+            case "iam/policy:Policy":
+                id = arn;
+                computed.policyId = `ANPA${e.pick("pid", UPPER + DIGITS, 17)}`;
+                break;
+            case "s3/bucket:Bucket":
+            case "s3/bucketV2:BucketV2":
+                computed.bucketDomainName = `${name}.s3.amazonaws.com`;
+                computed.bucketRegionalDomainName = `${name}.s3.${region}.amazonaws.com`;
+                computed.region = region;
+                break;
+            case "lambda/function:Function":
+                computed.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+                computed.qualifiedArn = `${arn}:$LATEST`;
+                computed.version = "$LATEST";
+                break;
+            case "sqs/queue:Queue":
+                id = `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+                computed.url = id;
+                break;
+            case "sns/topic:Topic":
+            case "cloudwatch/logGroup:LogGroup":
+                id = key.startsWith("sns") ? arn : name;
+                break;
+        }
+        computed.id = id;
+        return { id, computed };
+    }
+
+    call(token: string, inputs: Props): Props | undefined {
+        switch (token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return {
+                    accountId: this.identity.awsAccountId,
+                    arn: `arn:aws:iam::${this.identity.awsAccountId}:user/lab-operator`,
+                    userId: "AIDAOFFLINEENGINE0000",
+                    id: this.identity.awsAccountId,
+                };
+            case "aws:index/getRegion:getRegion": {
+                const name = str(inputs.name) ?? this.identity.awsRegion;
+                return { name, id: name, region: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
+            }
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+        }
+        return undefined;
+    }
+}
+
+function autoName(req: NewResourceRequest, lowercase: boolean): string {
+    const base = lowercase ? req.name.toLowerCase() : req.name;
+    return `${base}-${req.entropy.hex("autoname", 7)}`;
+}

@@ -1,0 +1,49 @@
+// The clouds, imitated: one place that answers "what would Azure/AWS/Entra return for
+// this resource or function call". Everything a mock does not compute echoes the inputs.
+import { AwsMock } from "./aws";
+import { AzureMock } from "./azure";
+import { AzureAdMock } from "./azuread";
+import { Entropy } from "./ids";
+import { RandomMock } from "./random";
+import type { CloudIdentity, CloudMock, NewResourceResult, Props } from "./types";
+
+export type { CloudIdentity, Props } from "./types";
+
+export class CloudSimulator {
+    readonly identity: CloudIdentity;
+    private readonly clouds: CloudMock[];
+
+    constructor(config: Record<string, string>, seed: string, now = new Date()) {
+        const entropy = new Entropy(`identity|${seed}`);
+        this.identity = {
+            subscriptionId: config["azure-native:subscriptionId"] ?? entropy.guid("subscription"),
+            tenantId: config["azure-native:tenantId"] ?? config["azuread:tenantId"] ?? entropy.guid("tenant"),
+            azureLocation: config["azure-native:location"] ?? "eastus",
+            awsAccountId: "123456789012",
+            awsRegion: config["aws:region"] ?? "us-east-1",
+            principalObjectId: entropy.guid("principal-object"),
+            principalClientId: entropy.guid("principal-client"),
+        };
+        this.clouds = [new AzureMock(this.identity), new AwsMock(this.identity), new AzureAdMock(this.identity), new RandomMock(now)];
+    }
+
+    newResource(type: string, name: string, urn: string, inputs: Props, providerInputs?: Props): NewResourceResult {
+        const entropy = new Entropy(urn);
+        if (type.startsWith("pulumi:providers:")) {
+            return { id: entropy.guid("provider"), computed: {} };
+        }
+        for (const cloud of this.clouds) {
+            const result = cloud.newResource({ type, name, urn, inputs, providerInputs, entropy });
+            if (result) return result;
+        }
+        return { id: `${name}-${entropy.hex("id", 8)}`, computed: {} };
+    }
+
+    call(token: string, inputs: Props): Props {
+        for (const cloud of this.clouds) {
+            const result = cloud.call?.(token, inputs);
+            if (result) return result;
+        }
+        throw new Error(`the offline engine has no mock for the function ${token}; add one in cli/engine/mocks`);
+    }
+}

@@ -1,0 +1,182 @@
+// The resource monitor a program talks to during an offline evaluation. It answers the
+// same gRPC-shaped calls as the Pulumi engine (in process, no network), asks the cloud
+// simulator for ids and computed outputs, and records every registration with what the
+// engine would know about it: parent, dependencies, options and inputs in wire form.
+import { createRequire } from "node:module";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { CloudSimulator, type Props } from "./mocks";
+import type { PlannedResource } from "./plan";
+import { type Wire, type WireObject, isSecret, reveal, toWire } from "./wire";
+
+// The Struct class the SDK itself uses (google-protobuf is the SDK's dependency, not ours).
+const { Struct } = createRequire(require.resolve("@pulumi/pulumi"))(
+    "google-protobuf/google/protobuf/struct_pb",
+) as typeof import("google-protobuf/google/protobuf/struct_pb");
+
+type Callback = (err: Error | null, response?: unknown) => void;
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+export class RecordingMonitor {
+    readonly resources: PlannedResource[] = [];
+    readonly byUrn = new Map<string, PlannedResource>();
+    stackOutputs: WireObject = {};
+
+    constructor(
+        private readonly cloud: CloudSimulator,
+        private readonly project: string,
+        private readonly stack: string,
+    ) {}
+
+    // URNs as the engine builds them: the parent's qualified type chain, minus the root stack.
+    private urnFor(parent: string, type: string, name: string): string {
+        let qualified = type;
+        if (parent) {
+            const parentQualified = parent.split("::")[2] ?? "";
+            if (parentQualified !== ROOT_STACK_TYPE) qualified = `${parentQualified}$${type}`;
+        }
+        return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
+    }
+
+    async registerResource(req: resproto.RegisterResourceRequest, callback: Callback): Promise<void> {
+        try {
+            const type: string = req.getType();
+            const name: string = req.getName();
+            const parent: string = req.getParent();
+            const custom: boolean = req.getCustom();
+            const urn = this.urnFor(parent, type, name);
+            const inputs = toWire(req.getObject()?.toJavaScript() ?? {}) as WireObject;
+            const providerRef: string = req.getProvider() ?? "";
+            const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined;
+
+            let id = "";
+            let outputs: WireObject = {};
+            if (custom) {
+                const providerInputs = providerUrn ? (reveal(this.byUrn.get(providerUrn)?.inputs ?? {}) as Props) : undefined;
+                const result = this.cloud.newResource(type, name, urn, reveal(inputs) as Props, providerInputs);
+                id = result.id;
+                outputs = { ...inputs };
+                for (const dropped of result.dropped ?? []) deletePath(outputs, dropped);
+                // Computed values replace inputs, but a secret input stays secret when echoed back.
+                for (const [key, value] of Object.entries(result.computed)) {
+                    if (value !== undefined) outputs[key] = mergeKeepingSecrets(outputs[key], toWire(value));
+                }
+            }
+
+            const timeouts = req.getCustomtimeouts();
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps, key) => {
+                propertyDependencies[key] = deps.getUrnsList();
+            });
+            const record: PlannedResource = {
+                urn,
+                type,
+                name,
+                custom,
+                parent: parent || undefined,
+                provider: providerRef || undefined,
+                id: custom ? id : undefined,
+                inputs,
+                outputs,
+                dependencies: [...new Set<string>(req.getDependenciesList())],
+                propertyDependencies,
+                options: compact({
+                    protect: req.getProtect() || undefined,
+                    deleteBeforeReplace: req.getDeletebeforereplace() || undefined,
+                    retainOnDelete: req.getRetainondelete() || undefined,
+                    ignoreChanges: nonEmpty(req.getIgnorechangesList()),
+                    replaceOnChanges: nonEmpty(req.getReplaceonchangesList()),
+                    additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList()),
+                    deletedWith: req.getDeletedwith() || undefined,
+                    customTimeouts: timeouts
+                        ? compact({ create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined })
+                        : undefined,
+                }),
+            };
+            this.resources.push(record);
+            this.byUrn.set(urn, record);
+
+            const response = new resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            response.setId(id);
+            response.setObject(Struct.fromJavaScript(outputs));
+            callback(null, response);
+        } catch (err) {
+            callback(err as Error);
+        }
+    }
+
+    registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: Callback): void {
+        try {
+            const urn: string = req.getUrn();
+            const record = this.byUrn.get(urn);
+            if (!record) throw new Error(`unknown resource ${urn}`);
+            const outputs = toWire(req.getOutputs()?.toJavaScript() ?? {}) as WireObject;
+            record.outputs = outputs;
+            if (record.type === ROOT_STACK_TYPE) this.stackOutputs = outputs;
+            callback(null, {});
+        } catch (err) {
+            callback(err as Error);
+        }
+    }
+
+    async readResource(req: resproto.ReadResourceRequest, callback: Callback): Promise<void> {
+        callback(new Error(`the offline engine cannot read existing cloud resources (${req.getType()} ${req.getId()}): it has no cloud account`));
+    }
+
+    async invoke(req: resproto.ResourceInvokeRequest, callback: Callback): Promise<void> {
+        try {
+            const token: string = req.getTok();
+            const args = reveal(toWire(req.getArgs()?.toJavaScript() ?? {})) as Props;
+            let result: Props;
+            if (token === "pulumi:pulumi:getResource") {
+                const record = this.byUrn.get(String(args.urn));
+                if (!record) throw new Error(`unknown resource ${String(args.urn)}`);
+                result = { urn: record.urn, id: record.id ?? null, state: record.outputs };
+            } else {
+                result = this.cloud.call(token, args);
+            }
+            const response = new provproto.InvokeResponse();
+            response.setReturn(Struct.fromJavaScript(toWire(result) as WireObject));
+            callback(null, response);
+        } catch (err) {
+            callback(err as Error);
+        }
+    }
+
+    supportsFeature(req: resproto.SupportsFeatureRequest, callback: Callback): void {
+        // As Pulumi's own mock monitor: everything but output values, so inputs arrive resolved.
+        const hasSupport = req.getId() !== "outputValues";
+        callback(null, { getHassupport: () => hasSupport });
+    }
+
+    registerPackage(_req: resproto.RegisterPackageRequest, callback: Callback): void {
+        const response = new resproto.RegisterPackageResponse();
+        response.setRef("offline-package");
+        callback(null, response);
+    }
+}
+
+function mergeKeepingSecrets(input: Wire | undefined, computed: Wire): Wire {
+    if (isSecret(input)) return { ...(input as WireObject), value: computed };
+    return computed;
+}
+
+function deletePath(target: WireObject, dotted: string): void {
+    const parts = dotted.split(".");
+    let current: Wire | undefined = target;
+    for (const part of parts.slice(0, -1)) {
+        if (current === null || typeof current !== "object" || Array.isArray(current)) return;
+        current = current[part];
+    }
+    if (current !== null && typeof current === "object" && !Array.isArray(current)) delete current[parts[parts.length - 1]];
+}
+
+function nonEmpty(list: string[]): string[] | undefined {
+    return list.length ? list : undefined;
+}
+
+function compact<T extends object>(obj: T): T {
+    return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}

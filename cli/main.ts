@@ -1,0 +1,50 @@
+// The `labs` command: plan, check, cost and draw the labs offline; verify them in the cloud.
+import { Command, CommanderError } from "commander";
+import { planCommand } from "./commands/plan";
+import { verifyCommand } from "./commands/verify";
+import { UserError } from "./engine/errors";
+
+export async function main(argv: string[]): Promise<number> {
+    const write = (text: string) => process.stdout.write(`${text}\n`);
+    let code = 0;
+    const program = new Command("labs")
+        .description("Plan the security and identity labs offline, and verify them once deployed.")
+        .exitOverride()
+        .showHelpAfterError("(run labs --help for usage)");
+
+    program
+        .command("plan")
+        .description("show every resource `pulumi up` would create, counts by type and the stack outputs (offline)")
+        .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")
+        .option("-l, --lab <name>", "plan only this lab")
+        .option("-p, --program <dir>", "plan another Pulumi TypeScript program (folder with Pulumi.yaml)")
+        .option("--json", "print a document shaped like `pulumi preview --json`")
+        .action(async (opts) => {
+            code = await planCommand(opts, write);
+        });
+
+    program
+        .command("verify")
+        .description("check name resolution on every VM of a deployed dns-lab through Azure Run Command (needs az and pulumi, logged in)")
+        .option("-s, --stack <name>", "deployed stack to verify", "dev")
+        .option("--dry-run", "print the Run Command calls without making them")
+        .action(async (opts) => {
+            code = await verifyCommand(opts, write);
+        });
+
+    try {
+        await program.parseAsync(argv);
+        return code;
+    } catch (err) {
+        if (err instanceof CommanderError) {
+            // Commander has printed the message (or the help) already.
+            return err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : 2;
+        }
+        if (err instanceof UserError) {
+            process.stderr.write(`error: ${err.message}\n`);
+            return err.exitCode;
+        }
+        process.stderr.write(`internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        return 1;
+    }
+}

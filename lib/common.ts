@@ -1,0 +1,62 @@
+// Settings every lab shares: who owns it and until when (tags), where it runs, and how
+// its Windows servers are built and reached.
+import type { SettingsReader } from "./config";
+import { parseCidr } from "./net";
+import { type AutoShutdown, type ImageReference, adminUsernameProblem } from "./windows-vm";
+
+export interface CommonSettings {
+    owner: string;
+    /** Date after which the lab may be deleted, `YYYY-MM-DD`. */
+    expires: string;
+    location: string;
+}
+
+export interface WindowsSettings {
+    size: string;
+    image: ImageReference;
+    adminUsername: string;
+    trustedLaunch: boolean;
+    autoShutdown: AutoShutdown | false;
+    /** Source CIDR allowed to RDP into lab subnets; undefined means no RDP rule. */
+    rdpSourceCidr?: string;
+}
+
+export function readCommonSettings(reader: SettingsReader): CommonSettings {
+    const owner = reader.get("owner").string("your name or e-mail, used as the lab's owner tag (pulumi config set owner <you>)") ?? "";
+    const expires =
+        reader.get("expires").string("a date YYYY-MM-DD after which the lab may be deleted, used as the expires tag", (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))) ?? "";
+    const location = reader.get("location").string("an Azure region name such as eastus or westeurope", (s) => /^[a-z][a-z0-9]+$/.test(s)) ?? "";
+    return { owner, expires, location };
+}
+
+export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
+    const size = reader.get("vmSize").string("an Azure VM size such as Standard_B2s", (s) => /^(Standard|Basic)_[A-Za-z0-9_]+$/.test(s)) ?? "";
+    const imageText = reader.get("windowsImage").string("an image URN publisher:offer:sku:version, e.g. MicrosoftWindowsServer:WindowsServer:2025-datacenter-azure-edition:latest", (s) => s.split(":").length === 4 && s.split(":").every((p) => p !== "")) ?? ":::";
+    const [publisher, offer, sku, version] = imageText.split(":");
+    const adminSetting = reader.get("adminUsername");
+    let adminUsername = adminSetting.string("a Windows user name") ?? "";
+    const adminProblem = adminUsername ? adminUsernameProblem(adminUsername) : undefined;
+    if (adminProblem) {
+        adminSetting.problem(adminProblem);
+        adminUsername = "";
+    }
+    const trustedLaunch = reader.get("trustedLaunch").boolean() ?? true;
+    const enabled = reader.get("autoShutdown").boolean() ?? true;
+    const time = reader.get("autoShutdownTime").string("a 24-hour time HHmm such as 1900", (s) => /^([01]\d|2[0-3])[0-5]\d$/.test(s)) ?? "1900";
+    const timeZone = reader.get("autoShutdownTimeZone").string("a Windows time zone id such as UTC or W. Europe Standard Time") ?? "UTC";
+
+    const cidrSetting = reader.get("adminSourceCidr");
+    let rdpSourceCidr: string | undefined;
+    if (typeof cidrSetting.value === "string" && cidrSetting.value !== "") {
+        const parsed = parseCidr(cidrSetting.value);
+        if ("error" in parsed) cidrSetting.problem(`${parsed.error}, or "" for no RDP rule`);
+        else if (parsed.prefix === 0) cidrSetting.problem("a specific network, not 0.0.0.0/0 (RDP open to the Internet is never allowed)");
+        else rdpSourceCidr = parsed.text;
+    }
+    return { size, image: { publisher, offer, sku, version }, adminUsername, trustedLaunch, autoShutdown: enabled ? { time, timeZone } : false, rdpSourceCidr };
+}
+
+/** The tags every taggable resource of a lab carries. */
+export function labTags(lab: string, common: CommonSettings): Record<string, string> {
+    return { lab, owner: common.owner, expires: common.expires };
+}

@@ -1,0 +1,216 @@
+// A lab Windows server: static private IP, no public IP, generated admin password kept
+// secret, Trusted Launch, boot diagnostics on managed storage, and an auto-shutdown
+// schedule. Scripts run on it through managed Run Commands that fail the deployment on error.
+import * as compute from "@pulumi/azure-native/compute";
+import * as devtestlab from "@pulumi/azure-native/devtestlab";
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, type ConfigProblem } from "./config";
+
+export interface ImageReference {
+    publisher: string;
+    offer: string;
+    sku: string;
+    version: string;
+}
+
+export interface AutoShutdown {
+    /** Daily time, `HHmm` (24-hour). */
+    time: string;
+    /** Windows time zone id, e.g. `UTC` or `W. Europe Standard Time`. */
+    timeZone: string;
+}
+
+export interface WindowsVmArgs {
+    /** Required. Resource group of the VM, its NIC and its schedule. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Required. Azure region. */
+    location: pulumi.Input<string>;
+    /** Required. Subnet the NIC joins. */
+    subnetId: pulumi.Input<string>;
+    /** Required. Static private IP inside the subnet. */
+    privateIp: string;
+    /** Optional. DNS servers for this NIC only. Default: the VNet's. */
+    dnsServers?: string[];
+    /** Optional. VM size. Default: `Standard_B2s`. */
+    size?: string;
+    /** Required. Marketplace image; Trusted Launch needs a Generation 2 image. */
+    image: ImageReference;
+    /** Required. Local administrator name. */
+    adminUsername: string;
+    /** Required. Local administrator password; pass a secret. */
+    adminPassword: pulumi.Input<string>;
+    /** Optional. Secure Boot and vTPM (Trusted Launch). Default: true. */
+    trustedLaunch?: boolean;
+    /** Optional. Daily shutdown; `false` leaves the VM running. Default: 19:00 UTC. */
+    autoShutdown?: AutoShutdown | false;
+    /** Required. Tags for the VM, NIC, disk and schedule. */
+    tags: Record<string, string>;
+}
+
+export interface RunScriptArgs {
+    /** Required. PowerShell script text. */
+    script: string;
+    /** Optional. Named script parameters, passed in the clear. Default: none. */
+    parameters?: Record<string, pulumi.Input<string>>;
+    /** Optional. Named script parameters Azure keeps encrypted (passwords). Default: none. */
+    protectedParameters?: Record<string, pulumi.Input<string>>;
+    /** Optional. Seconds before Azure stops the script. Default: 1800. */
+    timeoutSeconds?: number;
+}
+
+export const DEFAULT_VM_SIZE = "Standard_B2s";
+export const DEFAULT_AUTO_SHUTDOWN: AutoShutdown = { time: "1900", timeZone: "UTC" };
+
+/** Azure's rules for a Windows computer name; returns the expected form when `name` breaks them. */
+export function windowsComputerNameProblem(name: string): string | undefined {
+    if (!/^[A-Za-z0-9-]{1,15}$/.test(name) || /^\d+$/.test(name) || name.endsWith("-") || name.startsWith("-")) {
+        return "a Windows computer name: 1-15 letters, digits or hyphens, not only digits, not starting or ending with a hyphen";
+    }
+    return undefined;
+}
+
+// Names Azure refuses for a Windows administrator account.
+// learn.microsoft.com/azure/virtual-machines/windows/faq#what-are-the-username-requirements-when-creating-a-vm-
+const RESERVED_ADMIN_NAMES = new Set(
+    "administrator admin user user1 test user2 test1 user3 admin1 1 123 a actuser adm admin2 aspnet backup console david guest john owner root server sql support support_388945a0 sys test2 test3 user4 user5".split(" "),
+);
+
+export function adminUsernameProblem(name: string): string | undefined {
+    if (!/^[A-Za-z0-9_.-]{1,20}$/.test(name) || name.endsWith(".")) return "a Windows user name: 1-20 letters, digits, '_', '-' or '.', not ending with '.'";
+    if (RESERVED_ADMIN_NAMES.has(name.toLowerCase())) return "a user name Azure accepts (administrator, admin, root, guest and similar are reserved)";
+    return undefined;
+}
+
+export class WindowsVm extends pulumi.ComponentResource {
+    readonly vm: compute.VirtualMachine;
+    readonly nic: network.NetworkInterface;
+    readonly shutdownSchedule?: devtestlab.GlobalSchedule;
+    /** The NIC's private IP as Azure reports it. */
+    readonly privateIp: pulumi.Output<string>;
+    /** The VNet's Azure-provided DNS namespace, `<random>.<xx>.internal.cloudapp.net`. */
+    readonly internalDomainNameSuffix: pulumi.Output<string>;
+    private readonly args: WindowsVmArgs;
+
+    /** `name` is the VM name and its Windows computer name (at most 15 characters). */
+    constructor(
+        readonly vmName: string,
+        args: WindowsVmArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("labs:azure:WindowsVm", vmName, {}, opts);
+        const problems: ConfigProblem[] = [];
+        const nameProblem = windowsComputerNameProblem(vmName);
+        if (nameProblem) problems.push({ setting: "WindowsVm.name", value: vmName, expected: nameProblem });
+        const userProblem = adminUsernameProblem(args.adminUsername);
+        if (userProblem) problems.push({ setting: `WindowsVm(${vmName}).adminUsername`, value: args.adminUsername, expected: userProblem });
+        if (problems.length) throw new ConfigError(problems);
+        this.args = args;
+
+        this.nic = new network.NetworkInterface(
+            `nic-${vmName}`,
+            {
+                networkInterfaceName: `nic-${vmName}`,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                ipConfigurations: [
+                    {
+                        name: "ipconfig1",
+                        subnet: { id: args.subnetId },
+                        privateIPAllocationMethod: "Static",
+                        privateIPAddress: args.privateIp,
+                        // No publicIPAddress: lab servers are reached through the VNet only.
+                    },
+                ],
+                dnsSettings: args.dnsServers ? { dnsServers: args.dnsServers } : undefined,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const trustedLaunch = args.trustedLaunch ?? true;
+        this.vm = new compute.VirtualMachine(
+            vmName,
+            {
+                vmName,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                hardwareProfile: { vmSize: args.size ?? DEFAULT_VM_SIZE },
+                storageProfile: {
+                    imageReference: args.image,
+                    osDisk: {
+                        name: `osdisk-${vmName}`,
+                        createOption: "FromImage",
+                        caching: "ReadWrite",
+                        deleteOption: "Delete",
+                        managedDisk: { storageAccountType: "StandardSSD_LRS" },
+                    },
+                },
+                osProfile: {
+                    computerName: vmName,
+                    adminUsername: args.adminUsername,
+                    adminPassword: args.adminPassword,
+                    windowsConfiguration: { enableAutomaticUpdates: true, provisionVMAgent: true },
+                },
+                networkProfile: { networkInterfaces: [{ id: this.nic.id, primary: true, deleteOption: "Delete" }] },
+                securityProfile: trustedLaunch ? { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } } : undefined,
+                // Boot diagnostics without a storageUri use managed storage: nothing else to create or secure.
+                diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const shutdown = args.autoShutdown ?? DEFAULT_AUTO_SHUTDOWN;
+        if (shutdown !== false) {
+            // Azure finds a VM's auto-shutdown by this exact name.
+            const scheduleName = `shutdown-computevm-${vmName}`;
+            this.shutdownSchedule = new devtestlab.GlobalSchedule(
+                scheduleName,
+                {
+                    name: scheduleName,
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    status: "Enabled",
+                    taskType: "ComputeVmShutdownTask",
+                    dailyRecurrence: { time: shutdown.time },
+                    timeZoneId: shutdown.timeZone,
+                    targetResourceId: this.vm.id,
+                    notificationSettings: { status: "Disabled" },
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+        }
+
+        const ipConfig = this.nic.ipConfigurations.apply((c) => c?.[0]);
+        this.privateIp = ipConfig.apply((c) => c?.privateIPAddress ?? args.privateIp);
+        this.internalDomainNameSuffix = this.nic.dnsSettings.apply((d) => d?.internalDomainNameSuffix ?? "");
+        this.registerOutputs({ vmId: this.vm.id, privateIp: this.privateIp });
+    }
+
+    /**
+     * Runs a PowerShell script on the VM once it exists, as an Azure managed Run Command.
+     * A failing script fails `pulumi up`; changing the script or its parameters runs it again.
+     */
+    runScript(name: string, script: RunScriptArgs, opts?: pulumi.CustomResourceOptions): compute.VirtualMachineRunCommandByVirtualMachine {
+        const toParameters = (p: Record<string, pulumi.Input<string>> | undefined) => (p ? Object.entries(p).map(([n, value]) => ({ name: n, value })) : undefined);
+        return new compute.VirtualMachineRunCommandByVirtualMachine(
+            `${this.vmName}-${name}`,
+            {
+                runCommandName: name,
+                vmName: this.vm.name,
+                resourceGroupName: this.args.resourceGroupName,
+                location: this.args.location,
+                source: { script: script.script },
+                parameters: toParameters(script.parameters),
+                protectedParameters: toParameters(script.protectedParameters),
+                asyncExecution: false,
+                treatFailureAsDeploymentFailure: true,
+                timeoutInSeconds: script.timeoutSeconds ?? 1800,
+                tags: this.args.tags,
+            },
+            { parent: this, ...opts },
+        );
+    }
+}

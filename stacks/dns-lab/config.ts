@@ -1,0 +1,319 @@
+// The DNS lab's settings: read from Pulumi config, checked as a whole (every problem at
+// once), and turned into typed DnsLabArgs. Defaults follow "DNS in Microsoft Azure – Part 1".
+import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
+import type { Problems, Setting, SettingsReader } from "../../lib/config";
+import { type Cidr, azureUsable, containsIp, freeBlocks, ipText, nthAddress, overlaps, parseCidr, parseIp } from "../../lib/net";
+import { DNS_RESOLVER_DELEGATION, checkLayout } from "../../lib/network-rules";
+import type { SubnetSpec } from "../../lib/network";
+import { windowsComputerNameProblem } from "../../lib/windows-vm";
+
+export const DNS_PATTERNS = ["azure-provided", "byo-forwarders", "private-zones", "private-resolver"] as const;
+export type DnsPattern = (typeof DNS_PATTERNS)[number];
+export const PEERINGS = ["mesh", "hub-spoke", "none"] as const;
+export type Peering = (typeof PEERINGS)[number];
+export const RECORD_TYPES = ["A", "CNAME", "TXT"] as const;
+
+export interface VmSpec {
+    name: string;
+    ip: string;
+}
+
+export interface VnetSpec {
+    name: string;
+    addressSpace: string;
+    /** The subnet the lab's VMs join (first in `subnets`). */
+    serverSubnet: string;
+    subnets: SubnetSpec[];
+    vms: VmSpec[];
+    /** byo-forwarders: the VM that runs the DNS server for this VNet. */
+    forwarder?: string;
+}
+
+export interface ZoneRecord {
+    name: string;
+    type: (typeof RECORD_TYPES)[number];
+    values: string[];
+    ttl: number;
+}
+
+export interface ForwardingRuleSpec {
+    /** Fully qualified, ending with a dot. */
+    domain: string;
+    targets: Array<{ ip: string; port: number }>;
+}
+
+export interface DnsLabArgs {
+    pattern: DnsPattern;
+    resourceGroupName: string;
+    location: string;
+    tags: Record<string, string>;
+    windows: WindowsSettings;
+    vnets: VnetSpec[];
+    /** How VNets are peered (private-resolver always peers spokes to the hub, the first VNet). */
+    peering: Peering;
+    zone: { name: string; registrationVnets: string[]; records: ZoneRecord[] };
+    resolver: { inboundSubnet: string; outboundSubnet: string; inboundIp: string };
+    forwardingRules: ForwardingRuleSpec[];
+}
+
+/** The post's VNets: vnet1 with azuredns and azuredns1; vnet2 for the multi-VNet patterns. */
+export const DEFAULT_VNETS = [
+    { name: "vnet1", addressSpace: "10.101.0.0/16", subnetPrefix: "10.101.0.0/24", vms: [{ name: "azuredns", ip: "10.101.0.4" }, { name: "azuredns1", ip: "10.101.0.5" }] },
+    { name: "vnet2", addressSpace: "10.102.0.0/16", subnetPrefix: "10.102.0.0/24", vms: [{ name: "azuredns2", ip: "10.102.0.4" }] },
+];
+
+export const SERVER_SUBNET_NAME = "snet-servers";
+export const INBOUND_SUBNET_NAME = "snet-dns-inbound";
+export const OUTBOUND_SUBNET_NAME = "snet-dns-outbound";
+
+const VNET_FIELDS = ["name", "addressSpace", "subnetPrefix", "subnetName", "vms", "forwarder", "subnets"] as const;
+
+export function readDnsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): DnsLabArgs {
+    const pattern = reader.get("dnsPattern").oneOf(DNS_PATTERNS) ?? "azure-provided";
+    const vnetsSetting = reader.get("dnsVnets");
+    let drafts: Draft[];
+    if (vnetsSetting.isSet) {
+        drafts = readVnets(vnetsSetting.items("a list of VNets: [{name, addressSpace, subnetPrefix, vms: [{name, ip}]}]"));
+        if (drafts.length === 0) vnetsSetting.problem("at least one VNet");
+    } else {
+        // The post's single-VNet example for azure-provided; a second VNet for the multi-VNet patterns.
+        drafts = defaultVnets(pattern === "azure-provided" ? 1 : 2, vnetsSetting.path);
+    }
+    const hub = drafts[0];
+    const vnetNames = drafts.map((v) => v.name);
+
+    if (pattern === "byo-forwarders") {
+        drafts.forEach((v) => {
+            v.forwarder ??= v.vms[0]?.name;
+            if (!v.forwarder) reader.problems.add(`${v.path}.vms`, [], "at least one VM: byo-forwarders runs a DNS server VM in every VNet");
+            else if (!v.vms.some((vm) => vm.name === v.forwarder)) reader.problems.add(`${v.path}.forwarder`, v.forwarder, `the name of a VM in ${v.name} (${v.vms.map((vm) => vm.name).join(", ")})`);
+        });
+    }
+
+    const resolverSetting = reader.get("dnsResolver");
+    const resolver = hub ? readResolver(resolverSetting, hub, pattern === "private-resolver") : { inboundSubnet: "", outboundSubnet: "", inboundIp: "" };
+    if (pattern === "private-resolver" && hub) {
+        hub.subnets.push({ name: INBOUND_SUBNET_NAME, addressPrefix: resolver.inboundSubnet, delegation: DNS_RESOLVER_DELEGATION });
+        hub.subnetPaths.push(`${resolverSetting.path}.inboundSubnet`);
+        hub.subnets.push({ name: OUTBOUND_SUBNET_NAME, addressPrefix: resolver.outboundSubnet, delegation: DNS_RESOLVER_DELEGATION });
+        hub.subnetPaths.push(`${resolverSetting.path}.outboundSubnet`);
+    }
+    checkVnets(drafts, reader.problems);
+
+    const peeringSetting = reader.get("dnsPeering");
+    const peering = peeringSetting.oneOf(PEERINGS) ?? "mesh";
+    if (pattern === "byo-forwarders" && peering === "none" && drafts.length > 1) {
+        peeringSetting.problem("mesh or hub-spoke: byo-forwarders needs the VNets peered so forwarders can reach each other");
+    }
+    const zoneName = reader.get("dnsZoneName").string("a DNS zone name such as dnslab.internal", isDnsName) ?? "dnslab.internal";
+    const registrationSetting = reader.get("dnsZoneRegistrationVnets");
+    // private-resolver links the zone to the hub only, so only the hub can register into it.
+    const registrable = pattern === "private-resolver" ? vnetNames.slice(0, 1) : vnetNames;
+    let registrationVnets = registrable;
+    if (registrationSetting.isSet) {
+        registrationVnets = registrationSetting
+            .items("a list of VNet names")
+            .map((s) => {
+                const name = s.string("a VNet name");
+                if (name !== undefined && !registrable.includes(name)) {
+                    s.problem(pattern === "private-resolver" ? `the hub VNet ${registrable[0]} (private-resolver links the zone to the hub only)` : `one of the lab's VNets: ${vnetNames.join(", ")}`);
+                    return undefined;
+                }
+                return name;
+            })
+            .filter((n): n is string => n !== undefined);
+    }
+
+    return {
+        pattern,
+        resourceGroupName: `rg-dns-lab-${stack}`,
+        location: common.location,
+        tags: labTags("dns-lab", common),
+        windows,
+        vnets: drafts.map(({ path: _path, subnetPaths: _paths, ...spec }) => spec),
+        peering,
+        zone: { name: zoneName, registrationVnets, records: readRecords(reader.get("dnsZoneRecords")) },
+        resolver,
+        forwardingRules: readForwardingRules(reader.get("dnsForwardingRules"), zoneName),
+    };
+}
+
+/** A VNet being read, with the config path of each value so problems can name it. */
+interface Draft extends VnetSpec {
+    path: string;
+    subnetPaths: string[];
+}
+
+function defaultVnets(count: number, basePath: string): Draft[] {
+    return DEFAULT_VNETS.slice(0, count).map((v, i) => ({
+        name: v.name,
+        addressSpace: v.addressSpace,
+        serverSubnet: SERVER_SUBNET_NAME,
+        subnets: [{ name: SERVER_SUBNET_NAME, addressPrefix: v.subnetPrefix }],
+        vms: v.vms.map((vm) => ({ ...vm })),
+        path: `${basePath}[${i}]`,
+        subnetPaths: [`${basePath}[${i}].subnetPrefix`],
+    }));
+}
+
+function readVnets(items: Setting[]): Draft[] {
+    return items.map((item) => {
+        item.object("a VNet: {name, addressSpace, subnetPrefix, vms: [{name, ip}]}", VNET_FIELDS);
+        const name = item.field("name").string("a VNet name: 2-64 letters, digits, '-', '_' or '.'", (s) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$/.test(s)) ?? "";
+        const addressSpace = item.field("addressSpace").string("an IPv4 CIDR block such as 10.101.0.0/16") ?? "";
+        const subnetPrefix = item.field("subnetPrefix").string("the servers' subnet, an IPv4 CIDR block such as 10.101.0.0/24") ?? "";
+        const subnetNameSetting = item.field("subnetName");
+        const serverSubnet = subnetNameSetting.isSet ? (subnetNameSetting.string("a subnet name", isSubnetName) ?? SERVER_SUBNET_NAME) : SERVER_SUBNET_NAME;
+        const vms = item.field("vms").items("a list of VMs: [{name, ip}]").map((vm) => {
+            vm.object("a VM: {name, ip}", ["name", "ip"]);
+            return { name: vm.field("name").string("a VM name") ?? "", ip: vm.field("ip").string("a static private IPv4 address") ?? "" };
+        });
+        const forwarderSetting = item.field("forwarder");
+        const forwarder = forwarderSetting.isSet ? forwarderSetting.string("the name of one of this VNet's VMs") : undefined;
+        const extra = item.field("subnets");
+        const extraSubnets = extra.isSet
+            ? extra.items("a list of extra subnets: [{name, addressPrefix}]").map((s) => {
+                  s.object("a subnet: {name, addressPrefix}", ["name", "addressPrefix"]);
+                  return { name: s.field("name").string("a subnet name", isSubnetName) ?? "", addressPrefix: s.field("addressPrefix").string("an IPv4 CIDR block") ?? "" };
+              })
+            : [];
+        return {
+            name,
+            addressSpace,
+            serverSubnet,
+            subnets: [{ name: serverSubnet, addressPrefix: subnetPrefix }, ...extraSubnets],
+            subnetPaths: [`${item.path}.subnetPrefix`, ...extraSubnets.map((_, i) => `${item.path}.subnets[${i}].addressPrefix`)],
+            vms,
+            forwarder,
+            path: item.path,
+        };
+    });
+}
+
+/** Layout, addresses and names across all VNets; problems point at the setting to change. */
+function checkVnets(vnets: Draft[], problems: Problems): void {
+    const spaces: Array<{ name: string; block: Cidr }> = [];
+    const vmNames = new Map<string, string>();
+    const vnetNames = new Set<string>();
+    vnets.forEach((v) => {
+        const at = v.path;
+        if (v.name && vnetNames.has(v.name)) problems.add(`${at}.name`, v.name, "a VNet name not used by another VNet");
+        vnetNames.add(v.name);
+        for (const issue of checkLayout(v.name, v.addressSpace, v.subnets)) {
+            if (issue.subnet === undefined) problems.add(`${at}.addressSpace`, v.addressSpace, issue.expected);
+            else problems.add(v.subnetPaths[issue.subnet], v.subnets[issue.subnet].addressPrefix, issue.expected);
+        }
+        const space = parseCidr(v.addressSpace);
+        if (!("error" in space)) {
+            const clash = spaces.find((s) => overlaps(s.block, space));
+            if (clash) problems.add(`${at}.addressSpace`, v.addressSpace, `a block that does not overlap ${clash.name} (${clash.block.text})`);
+            spaces.push({ name: v.name, block: space });
+        }
+        const serverBlock = parseCidr(v.subnets[0]?.addressPrefix ?? "");
+        const ips = new Set<string>();
+        v.vms.forEach((vm, j) => {
+            const vmAt = `${at}.vms[${j}]`;
+            const nameProblem = windowsComputerNameProblem(vm.name);
+            if (vm.name && nameProblem) problems.add(`${vmAt}.name`, vm.name, nameProblem);
+            else if (vmNames.has(vm.name.toLowerCase())) problems.add(`${vmAt}.name`, vm.name, `a name not used by another VM (${vmNames.get(vm.name.toLowerCase())} has it)`);
+            vmNames.set(vm.name.toLowerCase(), v.name);
+            const ip = parseIp(vm.ip);
+            if (vm.ip && ip === undefined) problems.add(`${vmAt}.ip`, vm.ip, "an IPv4 address such as 10.101.0.4");
+            else if (ip !== undefined && !("error" in serverBlock)) {
+                const usable = azureUsable(serverBlock);
+                if (!containsIp(serverBlock, ip) || ip < usable.first || ip > usable.last) {
+                    problems.add(`${vmAt}.ip`, vm.ip, `an address from ${ipText(usable.first)} to ${ipText(usable.last)} in subnet ${serverBlock.text} (Azure reserves the first four and the last)`);
+                } else if (ips.has(vm.ip)) {
+                    problems.add(`${vmAt}.ip`, vm.ip, "an address no other VM uses");
+                }
+            }
+            ips.add(vm.ip);
+        });
+    });
+}
+
+function readRecords(setting: Setting): ZoneRecord[] {
+    if (!setting.isSet) return [];
+    return setting.items("a list of records: [{name, type, values, ttl}]").map((item) => {
+        item.object("a record: {name, type: A|CNAME|TXT, values: [...], ttl}", ["name", "type", "values", "ttl"]);
+        const name = item.field("name").string("a relative record name such as app, or @ for the zone apex", (s) => s === "@" || isDnsName(s) || /^[A-Za-z0-9_-]+$/.test(s)) ?? "";
+        const type = item.field("type").oneOf(RECORD_TYPES) ?? "A";
+        const ttlSetting = item.field("ttl");
+        const ttl = ttlSetting.isSet ? (ttlSetting.integer(1, 2147483647) ?? 300) : 300;
+        const valuesSetting = item.field("values");
+        const values = valuesSetting.items("a list of values").map((v) =>
+            type === "A"
+                ? v.string("an IPv4 address", (s) => parseIp(s) !== undefined)
+                : type === "CNAME"
+                  ? v.string("a host name such as app.example.com", isDnsName)
+                  : v.string("a TXT string"),
+        );
+        if (type === "CNAME" && values.length !== 1) valuesSetting.problem("exactly one host name (a CNAME has one target)");
+        if (values.length === 0 && type !== "CNAME") valuesSetting.problem("at least one value");
+        return { name, type, values: values.filter((v): v is string => v !== undefined), ttl };
+    });
+}
+
+function readResolver(setting: Setting, hub: VnetSpec, used: boolean): DnsLabArgs["resolver"] {
+    if (setting.isSet) setting.object("{inboundSubnet, outboundSubnet, inboundIp}", ["inboundSubnet", "outboundSubnet", "inboundIp"]);
+    const hubSpace = parseCidr(hub.addressSpace);
+    const taken = hub.subnets.map((s) => parseCidr(s.addressPrefix)).filter((c): c is Cidr => !("error" in c));
+    // Default: the first two free /28 blocks of the hub, after the subnets it already has.
+    const free = "error" in hubSpace ? [] : freeBlocks(hubSpace, 28, taken, 2);
+    const pick = (field: "inboundSubnet" | "outboundSubnet", fallback: Cidr | undefined) => {
+        const s = setting.field(field);
+        if (s.isSet) return s.string("an IPv4 CIDR block from /28 to /24") ?? "";
+        if (used && !fallback) s.problem(`a /28 to /24 block: ${hub.name} (${hub.addressSpace}) has no free /28 left for the resolver`, undefined);
+        return fallback?.text ?? "";
+    };
+    const inboundSubnet = pick("inboundSubnet", free[0]);
+    const outboundSubnet = pick("outboundSubnet", free[1]);
+    const ipSetting = setting.field("inboundIp");
+    const inboundBlock = parseCidr(inboundSubnet);
+    let inboundIp = "error" in inboundBlock ? "" : nthAddress(inboundBlock, 4);
+    if (ipSetting.isSet) {
+        inboundIp = ipSetting.string("an IPv4 address") ?? "";
+        const ip = parseIp(inboundIp);
+        if (!("error" in inboundBlock) && (ip === undefined || ip < azureUsable(inboundBlock).first || ip > azureUsable(inboundBlock).last)) {
+            ipSetting.problem(`an address from ${ipText(azureUsable(inboundBlock).first)} to ${ipText(azureUsable(inboundBlock).last)} in the inbound subnet ${inboundSubnet}`);
+        }
+    }
+    return { inboundSubnet, outboundSubnet, inboundIp };
+}
+
+function readForwardingRules(setting: Setting, zoneName: string): ForwardingRuleSpec[] {
+    if (!setting.isSet) return [];
+    const domains = new Set<string>([`${zoneName.toLowerCase()}.`]);
+    return setting.items("a list of rules: [{domain, targets: [ip or ip:port]}]").map((item) => {
+        item.object("a rule: {domain, targets}", ["domain", "targets"]);
+        const domainSetting = item.field("domain");
+        let domain = domainSetting.string("a domain name such as corp.example.com", (s) => isDnsName(s.replace(/\.$/, ""))) ?? "";
+        if (domain && !domain.endsWith(".")) domain += ".";
+        if (domain && domains.has(domain.toLowerCase())) {
+            domainSetting.problem(domain.toLowerCase() === `${zoneName.toLowerCase()}.` ? `a domain other than the lab zone ${zoneName} (the lab forwards it to the inbound endpoint itself)` : "a domain no other rule forwards");
+        }
+        domains.add(domain.toLowerCase());
+        const targets = item
+            .field("targets")
+            .items("a list of DNS server addresses such as 192.168.1.10 or 192.168.1.10:53")
+            .map((t) => {
+                const text = t.string("a DNS server address such as 192.168.1.10 or 192.168.1.10:53", (s) => {
+                    const [ip, port] = s.split(":");
+                    return parseIp(ip) !== undefined && (port === undefined || (/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535));
+                });
+                if (!text) return undefined;
+                const [ip, port] = text.split(":");
+                return { ip, port: port ? Number(port) : 53 };
+            })
+            .filter((t): t is { ip: string; port: number } => t !== undefined);
+        return { domain, targets };
+    });
+}
+
+function isDnsName(s: string): boolean {
+    return s.length <= 253 && s.split(".").length >= 2 && s.split(".").every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+function isSubnetName(s: string): boolean {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$/.test(s);
+}

@@ -1,0 +1,56 @@
+// The labs this project can stand up, and the one function index.ts calls: read and check
+// every selected lab's settings first (all problems at once, nothing created), then build.
+import * as pulumi from "@pulumi/pulumi";
+import { type CommonSettings, type WindowsSettings, readCommonSettings, readWindowsSettings } from "../lib/common";
+import { SettingsReader } from "../lib/config";
+import { DnsLab } from "./dns-lab";
+import { readDnsLabSettings } from "./dns-lab/config";
+
+/** Settings several labs share, each read once however many labs use it. */
+export interface SharedSettings {
+    stack: string;
+    common(): CommonSettings;
+    windows(): WindowsSettings;
+}
+
+interface LabDefinition {
+    /** One line for the docs and for `labs plan`. */
+    summary: string;
+    /** Reads and checks the lab's settings (recording problems, creating nothing); returns its builder. */
+    prepare(reader: SettingsReader, shared: SharedSettings): () => Record<string, pulumi.Input<unknown>>;
+}
+
+export const LABS: Record<string, LabDefinition> = {
+    "dns-lab": {
+        summary: "Azure VNets showing each private DNS pattern: Azure-provided, BYO forwarders, Private DNS zones, DNS Private Resolver",
+        prepare(reader, shared) {
+            const args = readDnsLabSettings(reader, shared.common(), shared.windows(), shared.stack);
+            return () => new DnsLab("dns-lab", args).outputs;
+        },
+    },
+};
+
+export const LAB_NAMES = Object.keys(LABS);
+
+/** Stands up the labs named in config `labs`; returns their outputs by lab name. */
+export function runLabs(): Record<string, Record<string, pulumi.Input<unknown>>> {
+    const reader = new SettingsReader();
+    const selected = reader
+        .get("labs")
+        .items(`a list of lab names from: ${LAB_NAMES.join(", ")}`)
+        .map((s) => s.oneOf(LAB_NAMES))
+        .filter((n): n is string => n !== undefined);
+    const shared: SharedSettings = {
+        stack: pulumi.getStack(),
+        common: once(() => readCommonSettings(reader)),
+        windows: once(() => readWindowsSettings(reader)),
+    };
+    const builders = [...new Set(selected)].map((name) => [name, LABS[name].prepare(reader, shared)] as const);
+    reader.problems.throwIfAny();
+    return Object.fromEntries(builders.map(([name, build]) => [name, build()]));
+}
+
+function once<T>(read: () => T): () => T {
+    let value: { v: T } | undefined;
+    return () => (value ??= { v: read() }).v;
+}
