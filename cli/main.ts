@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")
         .option("-l, --lab <name>", "plan only this lab")
         .option("-p, --program <dir>", "plan another Pulumi TypeScript program (folder with Pulumi.yaml)")
+        .option("-c, --config <key=value...>", "try a setting without editing the stack file, e.g. -c dnsPattern=private-resolver")
         .option("--json", "print a document shaped like `pulumi preview --json`")
         .action(async (opts) => {
             code = await planCommand(opts, write);

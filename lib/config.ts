@@ -67,7 +67,7 @@ export class Setting {
 
     /** A field of an object. */
     field(name: string): Setting {
-        const obj = this.value;
+        const obj = this.parsed();
         const inner = obj !== null && typeof obj === "object" && !Array.isArray(obj) ? (obj as Record<string, unknown>)[name] : undefined;
         return new Setting(`${this.path}.${name}`, inner, this.problems);
     }

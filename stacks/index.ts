@@ -32,20 +32,29 @@ export const LABS: Record<string, LabDefinition> = {
 
 export const LAB_NAMES = Object.keys(LABS);
 
-/** Stands up the labs named in config `labs`; returns their outputs by lab name. */
-export function runLabs(): Record<string, Record<string, pulumi.Input<unknown>>> {
-    const reader = new SettingsReader();
+/**
+ * Reads the `labs` setting and every selected lab's settings, recording all problems in
+ * `reader`; returns a builder per lab. Creates nothing.
+ */
+export function prepareLabs(reader: SettingsReader, stack: string): Array<[name: string, build: () => Record<string, pulumi.Input<unknown>>]> {
     const selected = reader
         .get("labs")
         .items(`a list of lab names from: ${LAB_NAMES.join(", ")}`)
         .map((s) => s.oneOf(LAB_NAMES))
         .filter((n): n is string => n !== undefined);
     const shared: SharedSettings = {
-        stack: pulumi.getStack(),
+        stack,
         common: once(() => readCommonSettings(reader)),
         windows: once(() => readWindowsSettings(reader)),
     };
-    const builders = [...new Set(selected)].map((name) => [name, LABS[name].prepare(reader, shared)] as const);
+    return [...new Set(selected)].map((name) => [name, LABS[name].prepare(reader, shared)]);
+}
+
+/** Stands up the labs named in config `labs`; returns their outputs by lab name. */
+export function runLabs(): Record<string, Record<string, pulumi.Input<unknown>>> {
+    const reader = new SettingsReader();
+    const builders = prepareLabs(reader, pulumi.getStack());
+    // Every problem of every lab at once, before any resource exists.
     reader.problems.throwIfAny();
     return Object.fromEntries(builders.map(([name, build]) => [name, build()]));
 }

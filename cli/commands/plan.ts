@@ -13,6 +13,8 @@ export interface PlanOptions {
     lab?: string;
     program?: string;
     json?: boolean;
+    /** `key=value` settings that win over the stack file, as `pulumi up --config` takes them. */
+    config?: string[];
 }
 
 export async function planCommand(options: PlanOptions, write: (text: string) => void): Promise<number> {
@@ -23,12 +25,33 @@ export async function planCommand(options: PlanOptions, write: (text: string) =>
 }
 
 /** Evaluates the program; with a lab name and a program that selects labs by config `labs`, only that lab. */
-export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" | "program">): Promise<Plan> {
+export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" | "program" | "config">): Promise<Plan> {
     const programDir = resolveProgramDir(options.program);
     const project = loadProject(programDir);
-    const overrides: Record<string, unknown> = {};
+    const overrides = parseConfigFlags(options.config ?? []);
     if (options.lab && project.config.some((d) => d.key === `${project.name}:labs`)) overrides.labs = [options.lab];
     return evaluate({ programDir, stack: options.stack, overrides });
+}
+
+/** `key=value` pairs; values that look like JSON lists or objects are parsed, everything else stays a string. */
+export function parseConfigFlags(pairs: string[]): Record<string, unknown> {
+    const result: Record<string, unknown> = {};
+    for (const pair of pairs) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) throw new UserError(`--config '${pair}' is not key=value (e.g. --config dnsPattern=byo-forwarders).`);
+        const key = pair.slice(0, eq);
+        const text = pair.slice(eq + 1);
+        let value: unknown = text;
+        if (/^\s*[[{]/.test(text)) {
+            try {
+                value = JSON.parse(text);
+            } catch (err) {
+                throw new UserError(`--config ${key}: the value looks like JSON but is not valid JSON (${(err as Error).message}).`);
+            }
+        }
+        result[key] = value;
+    }
+    return result;
 }
 
 /** The part of a plan that belongs to one lab: the top-level component of that name. */

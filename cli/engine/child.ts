@@ -9,7 +9,13 @@ process.once("message", (options: EvaluateOptions) => {
         (err: Error) =>
             send({
                 ok: false,
-                error: { name: err.name, message: err.message, stack: err.stack, reportedByProgram: err instanceof ProgramError ? err.reportedByProgram : undefined },
+                error: {
+                    name: err.name,
+                    message: err.message,
+                    stack: err.stack,
+                    reportedByProgram: err instanceof ProgramError ? err.reportedByProgram : undefined,
+                    resourcesRegistered: err instanceof ProgramError ? err.resourcesRegistered : undefined,
+                },
             }),
     );
 });

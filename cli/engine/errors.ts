@@ -16,6 +16,8 @@ export class ProgramError extends UserError {
         message: string,
         /** True when the program reported the problem itself (a Pulumi RunError, e.g. bad configuration). */
         readonly reportedByProgram: boolean,
+        /** How many resources (the root stack included) had been registered when it stopped. */
+        readonly resourcesRegistered = 0,
     ) {
         super(message);
         this.name = "ProgramError";

@@ -33,10 +33,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
     evaluated = true;
 
     const project = loadProject(options.programDir);
-    const overrides: Record<string, never> = {};
-    for (const [key, value] of Object.entries(options.overrides ?? {})) {
-        (overrides as Record<string, unknown>)[key.includes(":") ? key : `${project.name}:${key}`] = value;
-    }
+    const overrides: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options.overrides ?? {})) overrides[key.includes(":") ? key : `${project.name}:${key}`] = value;
     const config = loadStackConfig(project, options.stack, overrides);
 
     // As the language host passes them. setAllConfig covers an SDK already loaded by the caller.
@@ -88,7 +86,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
 
     const programProblems = failures.length ? describeFailure(failures[0], project.dir) : undefined;
     if (config.problems.length || programProblems) {
-        throw mergeProblems(options.stack, config.file, config.problems, programProblems);
+        const error = mergeProblems(options.stack, config.file, config.problems, programProblems);
+        throw new ProgramError(error.message, error.reportedByProgram, monitor.resources.length);
     }
 
     const shownConfig: Record<string, string> = {};

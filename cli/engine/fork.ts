@@ -8,7 +8,7 @@ import type { Plan } from "./plan";
 
 export type ChildMessage =
     | { ok: true; plan: Plan }
-    | { ok: false; error: { name: string; message: string; stack?: string; reportedByProgram?: boolean } };
+    | { ok: false; error: { name: string; message: string; stack?: string; reportedByProgram?: boolean; resourcesRegistered?: number } };
 
 export interface ChildResult {
     plan: Plan;
@@ -33,9 +33,13 @@ export function evaluateInChild(options: EvaluateOptions): Promise<ChildResult> 
         child.on("exit", (code) => {
             if (!message) return reject(new Error(`the evaluation process exited with code ${code} without a result:\n${stderr}`));
             if (message.ok) return resolve({ plan: message.plan, stderr });
-            const { name, message: text, stack, reportedByProgram } = message.error;
+            const { name, message: text, stack, reportedByProgram, resourcesRegistered } = message.error;
             const error =
-                name === "ProgramError" ? new ProgramError(text, reportedByProgram ?? false) : name === "UserError" ? new UserError(text) : Object.assign(new Error(text), { stack });
+                name === "ProgramError"
+                    ? new ProgramError(text, reportedByProgram ?? false, resourcesRegistered)
+                    : name === "UserError"
+                      ? new UserError(text)
+                      : Object.assign(new Error(text), { stack });
             reject(error);
         });
         child.send(options);

@@ -7,7 +7,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { CloudSimulator, type Props } from "./mocks";
 import type { PlannedResource } from "./plan";
-import { type Wire, type WireObject, isSecret, reveal, toWire } from "./wire";
+import { type Wire, type WireObject, isSecret, reveal, secret, toWire } from "./wire";
 
 // The Struct class the SDK itself uses (google-protobuf is the SDK's dependency, not ours).
 const { Struct } = createRequire(require.resolve("@pulumi/pulumi"))(
@@ -56,11 +56,15 @@ export class RecordingMonitor {
                 const providerInputs = providerUrn ? (reveal(this.byUrn.get(providerUrn)?.inputs ?? {}) as Props) : undefined;
                 const result = this.cloud.newResource(type, name, urn, reveal(inputs) as Props, providerInputs);
                 id = result.id;
-                outputs = { ...inputs };
+                outputs = structuredClone(inputs);
                 for (const dropped of result.dropped ?? []) deletePath(outputs, dropped);
                 // Computed values replace inputs, but a secret input stays secret when echoed back.
                 for (const [key, value] of Object.entries(result.computed)) {
                     if (value !== undefined) outputs[key] = mergeKeepingSecrets(outputs[key], toWire(value));
+                }
+                // As the engine does: outputs the resource declares secret (e.g. a generated password) come back secret.
+                for (const key of req.getAdditionalsecretoutputsList()) {
+                    if (outputs[key] !== undefined && !isSecret(outputs[key])) outputs[key] = secret(outputs[key]);
                 }
             }
 

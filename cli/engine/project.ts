@@ -105,7 +105,7 @@ export function listStacks(project: Project): string[] {
  * a declared, typed key with no default must be set, and a set value must have the
  * declared type. `overrides` (already namespaced) win over both.
  */
-export function loadStackConfig(project: Project, stack: string, overrides: Record<string, Yaml> = {}): StackConfig {
+export function loadStackConfig(project: Project, stack: string, overrides: Record<string, unknown> = {}): StackConfig {
     const file = ["yaml", "yml"]
         .map((ext) => path.join(project.stackConfigDir, `Pulumi.${stack}.${ext}`))
         .find((f) => fs.existsSync(f));
@@ -131,7 +131,7 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         merged.set(key, plain);
         if (secret) secretKeys.add(key);
     }
-    for (const [key, value] of Object.entries(overrides)) merged.set(key, value);
+    for (const [key, value] of Object.entries(overrides)) merged.set(key, value as Yaml);
 
     const problems: string[] = [];
     for (const decl of project.config) {
@@ -141,12 +141,12 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         const shortKey = decl.key.slice(project.name.length + 1);
         if (value === undefined) {
             problems.push(
-                `${decl.key} is not set: expected a ${typeName(decl.type, decl.items)}` +
+                `${decl.key} is not set: expected ${typeName(decl.type, decl.items)}` +
                     `${decl.description ? ` (${firstSentence(decl.description)})` : ""}; ` +
                     `set it with: pulumi config set ${decl.secret ? "--secret " : ""}${shortKey} <value>`,
             );
         } else if (!hasType(decl.type, decl.items, value)) {
-            problems.push(`${decl.key} = ${JSON.stringify(value)}: expected a ${typeName(decl.type, decl.items)}`);
+            problems.push(`${decl.key} = ${JSON.stringify(value)}: expected ${typeName(decl.type, decl.items)}`);
         }
     }
 
@@ -199,7 +199,8 @@ function hasType(type: string, items: ItemsType | undefined, value: Yaml): boole
 }
 
 function typeName(type: string, items: ItemsType | undefined): string {
-    return type === "array" && items ? `list of ${typeName(items.type, items.items)}s` : type;
+    if (type === "array" && items) return `a list of ${typeName(items.type, items.items).replace(/^an? /, "")}s`;
+    return type === "integer" ? "an integer" : `a ${type}`;
 }
 
 function firstSentence(text: string): string {

@@ -29,26 +29,35 @@ export function describeVms(args: DnsLabArgs, vms: Record<string, WindowsVm>): p
     const zoneVnets = args.pattern === "private-zones" || args.pattern === "private-resolver" ? args.zone.registrationVnets : [];
     const all = args.vnets.flatMap((vnet) =>
         vnet.vms.map((vm) =>
-            pulumi.all([vms[vm.name].privateIp, vms[vm.name].internalDomainNameSuffix]).apply(([ip, suffix]): VmOutput => {
+            pulumi.all([vms[vm.name].privateIp, vms[vm.name].internalDomainNameSuffix]).apply(([ip, suffix]) => {
                 const namespaceFqdn = `${vm.name}.${suffix}`;
                 return {
                     name: vm.name,
                     vnet: vnet.name,
-                    role: args.pattern === "byo-forwarders" && vm.name === vnet.forwarder ? "dns-forwarder" : "client",
+                    role: args.pattern === "byo-forwarders" && vm.name === vnet.forwarder ? ("dns-forwarder" as const) : ("client" as const),
                     privateIp: ip,
                     fqdn: zoneVnets.includes(vnet.name) ? `${vm.name}.${args.zone.name}` : namespaceFqdn,
                     namespaceFqdn,
-                    connect: {
-                        runCommand: `az vm run-command invoke --resource-group ${args.resourceGroupName} --name ${vm.name} --command-id RunPowerShellScript --scripts "Resolve-DnsName ${namespaceFqdn}"`,
-                        rdp: args.windows.rdpSourceCidr
-                            ? `mstsc /v:${ip} from ${args.windows.rdpSourceCidr}, over a network path into ${vnet.name} (VPN, ExpressRoute or a peered VNet); the VM has no public IP`
-                            : `no RDP rule: set adminSourceCidr to the network you connect from (through a VPN or peering into ${vnet.name}); use the runCommand meanwhile`,
-                    },
                 };
             }),
         ),
     );
-    return pulumi.all(all);
+    return pulumi.all(all).apply((described) => {
+        const checks = nameChecks(args, described.map((d) => ({ ...d, connect: { runCommand: "", rdp: "" } })));
+        return described.map((d): VmOutput => {
+            // The first lookup this VM must get right makes a good first command to try.
+            const probe = checks.find((c) => c.vm === d.name)?.name ?? d.namespaceFqdn;
+            return {
+                ...d,
+                connect: {
+                    runCommand: `az vm run-command invoke --resource-group ${args.resourceGroupName} --name ${d.name} --command-id RunPowerShellScript --scripts "Resolve-DnsName ${probe}"`,
+                    rdp: args.windows.rdpSourceCidr
+                        ? `mstsc /v:${d.privateIp} from ${args.windows.rdpSourceCidr}, over a network path into ${d.vnet} (VPN, ExpressRoute or a peered VNet); the VM has no public IP`
+                        : `no RDP rule: set adminSourceCidr to the network you connect from (through a VPN or peering into ${d.vnet}); use the runCommand meanwhile`,
+                },
+            };
+        });
+    });
 }
 
 /** The lookups that prove the pattern works, from each VM's point of view. */

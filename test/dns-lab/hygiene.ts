@@ -1,0 +1,86 @@
+// What every DNS lab pattern must get right, whatever it builds: auto-shutdown on every VM,
+// secrets kept secret, no public IP or Internet-open port, an NSG on every ordinary subnet,
+// tags on everything that takes them.
+import { expect, it } from "vitest";
+import type { Plan } from "../../cli/engine/plan";
+import { isSecret } from "../../cli/engine/wire";
+import { SERVICE_SUBNETS } from "../../lib/network-rules";
+import { acceptsTags, input, inputIsSecret, ofType, one, output, stackOutputRaw } from "../support";
+
+export function itKeepsTheLabHygiene(getPlan: () => Plan): void {
+    it("gives every VM an enabled daily auto-shutdown named shutdown-computevm-<vm> that targets it", () => {
+        const plan = getPlan();
+        const vms = ofType(plan, "azure-native:compute:VirtualMachine");
+        expect(vms.length).toBeGreaterThan(0);
+        for (const vm of vms) {
+            const schedule = one(plan, "azure-native:devtestlab:GlobalSchedule", `shutdown-computevm-${input<string>(vm, "vmName")}`);
+            expect(input(schedule, "targetResourceId")).toBe(vm.id);
+            expect(input(schedule, "name")).toBe(`shutdown-computevm-${input<string>(vm, "vmName")}`);
+            expect({ status: input(schedule, "status"), task: input(schedule, "taskType"), time: input(schedule, "dailyRecurrence.time"), zone: input(schedule, "timeZoneId") }).toEqual({
+                status: "Enabled",
+                task: "ComputeVmShutdownTask",
+                time: "1900",
+                zone: "UTC",
+            });
+        }
+        expect(ofType(plan, "azure-native:devtestlab:GlobalSchedule")).toHaveLength(vms.length);
+    });
+
+    it("keeps the generated admin password secret in every VM's inputs and in the outputs", () => {
+        const plan = getPlan();
+        for (const vm of ofType(plan, "azure-native:compute:VirtualMachine")) {
+            expect(inputIsSecret(vm, "osProfile.adminPassword")).toBe(true);
+            expect(input<string>(vm, "osProfile.adminPassword")).toHaveLength(24);
+        }
+        expect(isSecret(stackOutputRaw(plan, "dns-lab.adminPassword"))).toBe(true);
+        expect(isSecret(stackOutputRaw(plan, "dns-lab.vms"))).toBe(false);
+    });
+
+    it("creates no public IP and no NIC that asks for one", () => {
+        const plan = getPlan();
+        expect(ofType(plan, "azure-native:network:PublicIPAddress")).toEqual([]);
+        for (const nic of ofType(plan, "azure-native:network:NetworkInterface")) {
+            for (const config of input<Array<Record<string, unknown>>>(nic, "ipConfigurations")) expect(config.publicIPAddress).toBeUndefined();
+        }
+    });
+
+    it("puts an NSG on every ordinary subnet and opens nothing to the Internet", () => {
+        const plan = getPlan();
+        const nsgIds = new Map(ofType(plan, "azure-native:network:NetworkSecurityGroup").map((n) => [n.id, n]));
+        for (const vnet of ofType(plan, "azure-native:network:VirtualNetwork")) {
+            for (const subnet of input<Array<{ name: string; networkSecurityGroup?: { id: string }; delegations?: unknown[] }>>(vnet, "subnets")) {
+                const exempt = SERVICE_SUBNETS.includes(subnet.name) || (subnet.delegations?.length ?? 0) > 0;
+                if (exempt) expect(subnet.networkSecurityGroup).toBeUndefined();
+                else expect(nsgIds.has(subnet.networkSecurityGroup?.id)).toBe(true);
+            }
+        }
+        for (const nsg of nsgIds.values()) {
+            for (const rule of input<Array<Record<string, string>>>(nsg, "securityRules")) {
+                if (rule.access === "Allow" && rule.direction === "Inbound") expect(["*", "Internet", "Any", "0.0.0.0/0"]).not.toContain(rule.sourceAddressPrefix);
+            }
+        }
+    });
+
+    it("tags every Azure resource that takes tags with lab, owner and expires", () => {
+        const plan = getPlan();
+        const azure = plan.resources.filter((r) => r.custom && r.type.startsWith("azure-native:"));
+        const tagged = azure.filter((r) => acceptsTags(r.type));
+        expect(tagged.length).toBeGreaterThan(5);
+        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: "dns-lab", owner: "lab-user@example.com", expires: "2026-12-31" } });
+    });
+
+    it("puts every Azure resource in the lab's resource group", () => {
+        const plan = getPlan();
+        for (const r of plan.resources.filter((x) => x.custom && x.type.startsWith("azure-native:"))) expect({ urn: r.urn, rg: input(r, "resourceGroupName") }).toEqual({ urn: r.urn, rg: "rg-dns-lab-dev" });
+    });
+
+    it("builds VMs with Trusted Launch, boot diagnostics on managed storage and the configured image and size", () => {
+        for (const vm of ofType(getPlan(), "azure-native:compute:VirtualMachine")) {
+            expect(input(vm, "securityProfile")).toEqual({ securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+            expect(input(vm, "diagnosticsProfile")).toEqual({ bootDiagnostics: { enabled: true } });
+            expect(input(vm, "hardwareProfile.vmSize")).toBe("Standard_B2s");
+            expect(input(vm, "storageProfile.imageReference")).toEqual({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter-azure-edition", version: "latest" });
+            expect(output(vm, "osProfile.adminPassword")).toBeNull();
+        }
+    });
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+    test: {
+        include: ["test/**/*.test.ts"],
+        // Plans run in child processes (one Pulumi program per process); each takes about a second.
+        testTimeout: 60_000,
+        hookTimeout: 120_000,
+        pool: "forks",
+    },
+});
