@@ -122,6 +122,13 @@ describe("the labs command", () => {
         expect(r.stderr).not.toMatch(/^\s+at /m);
     });
 
+    it("plans one lab with --lab, and names the labs there are when the name is wrong", () => {
+        const one = labs(["plan", "--lab", "dns-lab"]);
+        expect(one.code).toBe(0);
+        expect(one.stdout).toMatch(/^ \+ {3}labs:dns:DnsLab\s+dns-lab$/m);
+        expect(labs(["plan", "--lab", "dns"])).toMatchObject({ code: 2, stderr: expect.stringContaining('labs:labs[0] = "dns": expected one of dns-lab') });
+    });
+
     it("exits 2 for an unknown stack, an unknown option and a malformed --config", () => {
         expect(labs(["plan", "--program", FIXTURE, "--stack", "nope"])).toMatchObject({ code: 2, stderr: expect.stringContaining("use --stack with one of dev") });
         expect(labs(["plan", "--bogus"])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--bogus'") });
