@@ -1,7 +1,7 @@
 // Settings every lab shares: who owns it and until when (tags), where it runs, and how
 // its Windows servers are built and reached.
 import type { SettingsReader } from "./config";
-import { parseCidr } from "./net";
+import { type Cidr, contains, parseCidr } from "./net";
 import { type AutoShutdown, type ImageReference, adminUsernameProblem } from "./windows-vm";
 
 export interface CommonSettings {
@@ -29,6 +29,9 @@ export function readCommonSettings(reader: SettingsReader): CommonSettings {
     return { owner, expires, location };
 }
 
+// RFC 1918 and the shared address space VPN overlays (e.g. Tailscale) hand out.
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((c) => parseCidr(c) as Cidr);
+
 export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
     const size = reader.get("vmSize").string("an Azure VM size such as Standard_B2s", (s) => /^(Standard|Basic)_[A-Za-z0-9_]+$/.test(s)) ?? "";
     const imageText = reader.get("windowsImage").string("an image URN publisher:offer:sku:version, e.g. MicrosoftWindowsServer:WindowsServer:2025-datacenter-azure-edition:latest", (s) => s.split(":").length === 4 && s.split(":").every((p) => p !== "")) ?? ":::";
@@ -50,8 +53,9 @@ export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
     if (typeof cidrSetting.value === "string" && cidrSetting.value !== "") {
         const parsed = parseCidr(cidrSetting.value);
         if ("error" in parsed) cidrSetting.problem(`${parsed.error}, or "" for no RDP rule`);
-        else if (parsed.prefix === 0) cidrSetting.problem("a specific network, not 0.0.0.0/0 (RDP open to the Internet is never allowed)");
-        else rdpSourceCidr = parsed.text;
+        else if (!PRIVATE_RANGES.some((r) => contains(r, parsed))) {
+            cidrSetting.problem("a private network inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10: lab VMs are reached over a VPN, never from the Internet");
+        } else rdpSourceCidr = parsed.text;
     }
     return { size, image: { publisher, offer, sku, version }, adminUsername, trustedLaunch, autoShutdown: enabled ? { time, timeZone } : false, rdpSourceCidr };
 }

@@ -42,8 +42,10 @@ export function takesNsg(name: string, delegation?: string): boolean {
 }
 
 export interface LayoutIssue {
-    /** Which value is wrong: the VNet's address space, or subnet number `subnet`. */
+    /** Which value is wrong: the VNet's address space, or subnet number `subnet`... */
     subnet?: number;
+    /** ...and of that subnet, its name or (the default) its address prefix. */
+    field?: "name";
     expected: string;
 }
 
@@ -53,7 +55,10 @@ export function checkLayout(vnetName: string, addressSpace: string, subnets: Arr
     const space = parseCidr(addressSpace);
     if ("error" in space) issues.push({ expected: space.error });
     const seen: Array<{ name: string; block: Cidr }> = [];
+    const names = new Set<string>();
     subnets.forEach((s, i) => {
+        if (names.has(s.name.toLowerCase())) issues.push({ subnet: i, field: "name", expected: `a subnet name no other subnet of ${vnetName} uses` });
+        names.add(s.name.toLowerCase());
         const block = parseCidr(s.addressPrefix);
         if ("error" in block) {
             issues.push({ subnet: i, expected: block.error });

@@ -54,8 +54,8 @@ export class LabNetwork extends pulumi.ComponentResource {
         if (issues.length) {
             throw new ConfigError(
                 issues.map((i) => ({
-                    setting: i.subnet === undefined ? `LabNetwork(${name}).addressSpace` : `LabNetwork(${name}).subnets[${i.subnet}].addressPrefix`,
-                    value: i.subnet === undefined ? args.addressSpace : args.subnets[i.subnet].addressPrefix,
+                    setting: i.subnet === undefined ? `LabNetwork(${name}).addressSpace` : `LabNetwork(${name}).subnets[${i.subnet}].${i.field ?? "addressPrefix"}`,
+                    value: i.subnet === undefined ? args.addressSpace : i.field === "name" ? args.subnets[i.subnet].name : args.subnets[i.subnet].addressPrefix,
                     expected: i.expected,
                 })),
             );

@@ -152,7 +152,8 @@ export class WindowsVm extends pulumi.ComponentResource {
                     adminPassword: args.adminPassword,
                     windowsConfiguration: { enableAutomaticUpdates: true, provisionVMAgent: true },
                 },
-                networkProfile: { networkInterfaces: [{ id: this.nic.id, primary: true, deleteOption: "Delete" }] },
+                // Detach (not Delete): the NIC is its own Pulumi resource and must outlive a VM replacement.
+                networkProfile: { networkInterfaces: [{ id: this.nic.id, primary: true, deleteOption: "Detach" }] },
                 securityProfile: trustedLaunch ? { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } } : undefined,
                 // Boot diagnostics without a storageUri use managed storage: nothing else to create or secure.
                 diagnosticsProfile: { bootDiagnostics: { enabled: true } },

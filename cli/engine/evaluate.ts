@@ -84,6 +84,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
         restoreResolve();
     }
 
+    failures.push(...monitor.refusals);
     const programProblems = failures.length ? describeFailure(failures[0], project.dir) : undefined;
     if (config.problems.length || programProblems) {
         const error = mergeProblems(options.stack, config.file, config.problems, programProblems);

@@ -17,11 +17,14 @@ const { Struct } = createRequire(require.resolve("@pulumi/pulumi"))(
 type Callback = (err: Error | null, response?: unknown) => void;
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const UNSUPPORTED_FEATURES = ["outputValues", "transforms", "invokeTransforms", "resourceHooks", "errorHooks"];
 
 export class RecordingMonitor {
     readonly resources: PlannedResource[] = [];
     readonly byUrn = new Map<string, PlannedResource>();
     stackOutputs: WireObject = {};
+    /** Registrations this monitor refused; the real engine fails the update for each. */
+    readonly refusals: Error[] = [];
 
     constructor(
         private readonly cloud: CloudSimulator,
@@ -46,6 +49,7 @@ export class RecordingMonitor {
             const parent: string = req.getParent();
             const custom: boolean = req.getCustom();
             const urn = this.urnFor(parent, type, name);
+            if (this.byUrn.has(urn)) throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
             const inputs = toWire(req.getObject()?.toJavaScript() ?? {}) as WireObject;
             const providerRef: string = req.getProvider() ?? "";
             const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined;
@@ -107,6 +111,7 @@ export class RecordingMonitor {
             response.setObject(Struct.fromJavaScript(outputs));
             callback(null, response);
         } catch (err) {
+            this.refusals.push(err as Error);
             callback(err as Error);
         }
     }
@@ -150,8 +155,9 @@ export class RecordingMonitor {
     }
 
     supportsFeature(req: resproto.SupportsFeatureRequest, callback: Callback): void {
-        // As Pulumi's own mock monitor: everything but output values, so inputs arrive resolved.
-        const hasSupport = req.getId() !== "outputValues";
+        // Output values off, as in Pulumi's own mock monitor, so inputs arrive resolved. Transforms
+        // and hooks need callbacks this monitor does not serve: saying no makes the SDK explain.
+        const hasSupport = !UNSUPPORTED_FEATURES.includes(req.getId());
         callback(null, { getHassupport: () => hasSupport });
     }
 

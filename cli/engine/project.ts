@@ -3,7 +3,7 @@
 // `secure:` ciphertexts), merged into the flat `<namespace>:<key>` map a program receives.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { load as parseYaml } from "js-yaml";
+import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import { UserError } from "./errors";
 
 type Yaml = null | boolean | number | string | Yaml[] | { [key: string]: Yaml };
@@ -125,27 +125,31 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         const fallback = decl.value !== undefined ? decl.value : decl.default;
         if (fallback !== undefined && fallback !== null) merged.set(decl.key, fallback);
     }
-    for (const [rawKey, value] of Object.entries(stackValues)) {
-        const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(stackValues)) {
+        if (!/^[^:]+:[^:]+$/.test(key)) {
+            problems.push(`${key} = ${JSON.stringify(value)}: expected a key of the form <namespace>:<name> in ${path.basename(file)}, e.g. ${project.name}:${key}`);
+            continue;
+        }
         const { plain, secret } = replaceSecure(value, key);
-        merged.set(key, plain);
+        // Pulumi keeps top-level scalars as their text: 1900 and "1900" are the same setting.
+        merged.set(key, typeof plain === "number" || typeof plain === "boolean" ? String(plain) : plain);
         if (secret) secretKeys.add(key);
     }
     for (const [key, value] of Object.entries(overrides)) merged.set(key, value as Yaml);
 
-    const problems: string[] = [];
     for (const decl of project.config) {
         if (decl.secret) secretKeys.add(decl.key);
-        if (!decl.type) continue;
         const value = merged.get(decl.key);
         const shortKey = decl.key.slice(project.name.length + 1);
-        if (value === undefined) {
+        if (value === undefined && decl.key.startsWith(`${project.name}:`)) {
+            // The CLI requires every project setting that has neither a default nor a value, typed or not.
             problems.push(
-                `${decl.key} is not set: expected ${typeName(decl.type, decl.items)}` +
+                `${decl.key} is not set: expected ${decl.type ? typeName(decl.type, decl.items) : "a value"}` +
                     `${decl.description ? ` (${firstSentence(decl.description)})` : ""}; ` +
                     `set it with: pulumi config set ${decl.secret ? "--secret " : ""}${shortKey} <value>`,
             );
-        } else if (!hasType(decl.type, decl.items, value)) {
+        } else if (value !== undefined && decl.type && !hasType(decl.type, decl.items, value)) {
             problems.push(`${decl.key} = ${JSON.stringify(value)}: expected ${typeName(decl.type, decl.items)}`);
         }
     }
@@ -210,7 +214,8 @@ function firstSentence(text: string): string {
 
 function readYaml(file: string): Yaml {
     try {
-        return parseYaml(fs.readFileSync(file, "utf8")) as Yaml;
+        // The core schema, as Pulumi's YAML reader: 2026-12-31 stays a string, not a Date.
+        return parseYaml(fs.readFileSync(file, "utf8"), { schema: CORE_SCHEMA }) as Yaml;
     } catch (err) {
         throw new UserError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }

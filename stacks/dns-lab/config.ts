@@ -71,14 +71,9 @@ const VNET_FIELDS = ["name", "addressSpace", "subnetPrefix", "subnetName", "vms"
 export function readDnsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): DnsLabArgs {
     const pattern = reader.get("dnsPattern").oneOf(DNS_PATTERNS) ?? "azure-provided";
     const vnetsSetting = reader.get("dnsVnets");
-    let drafts: Draft[];
-    if (vnetsSetting.isSet) {
-        drafts = readVnets(vnetsSetting.items("a list of VNets: [{name, addressSpace, subnetPrefix, vms: [{name, ip}]}]"));
-        if (drafts.length === 0) vnetsSetting.problem("at least one VNet");
-    } else {
-        // The post's single-VNet example for azure-provided; a second VNet for the multi-VNet patterns.
-        drafts = defaultVnets(pattern === "azure-provided" ? 1 : 2, vnetsSetting.path);
-    }
+    const vnetItems = vnetsSetting.isSet ? vnetsSetting.items("a list of VNets: [{name, addressSpace, subnetPrefix, vms: [{name, ip}]}], or [] for the post's") : [];
+    // Empty (the default): the post's single-VNet example for azure-provided, a second VNet for the others.
+    const drafts = vnetItems.length ? readVnets(vnetItems) : defaultVnets(pattern === "azure-provided" ? 1 : 2, vnetsSetting.path);
     const hub = drafts[0];
     const vnetNames = drafts.map((v) => v.name);
 
@@ -93,10 +88,15 @@ export function readDnsLabSettings(reader: SettingsReader, common: CommonSetting
     const resolverSetting = reader.get("dnsResolver");
     const resolver = hub ? readResolver(resolverSetting, hub, pattern === "private-resolver") : { inboundSubnet: "", outboundSubnet: "", inboundIp: "" };
     if (pattern === "private-resolver" && hub) {
-        hub.subnets.push({ name: INBOUND_SUBNET_NAME, addressPrefix: resolver.inboundSubnet, delegation: DNS_RESOLVER_DELEGATION });
-        hub.subnetPaths.push(`${resolverSetting.path}.inboundSubnet`);
-        hub.subnets.push({ name: OUTBOUND_SUBNET_NAME, addressPrefix: resolver.outboundSubnet, delegation: DNS_RESOLVER_DELEGATION });
-        hub.subnetPaths.push(`${resolverSetting.path}.outboundSubnet`);
+        // An empty prefix has been reported already (no room in the hub); checking it again adds nothing.
+        for (const [name, prefix, field] of [
+            [INBOUND_SUBNET_NAME, resolver.inboundSubnet, "inboundSubnet"],
+            [OUTBOUND_SUBNET_NAME, resolver.outboundSubnet, "outboundSubnet"],
+        ]) {
+            if (!prefix) continue;
+            hub.subnets.push({ name, addressPrefix: prefix, delegation: DNS_RESOLVER_DELEGATION });
+            hub.subnetPaths.push(`${resolverSetting.path}.${field}`);
+        }
     }
     checkVnets(drafts, reader.problems);
 
@@ -110,9 +110,9 @@ export function readDnsLabSettings(reader: SettingsReader, common: CommonSetting
     // private-resolver links the zone to the hub only, so only the hub can register into it.
     const registrable = pattern === "private-resolver" ? vnetNames.slice(0, 1) : vnetNames;
     let registrationVnets = registrable;
-    if (registrationSetting.isSet) {
+    if (registrationSetting.isSet && registrationSetting.value !== "auto") {
         registrationVnets = registrationSetting
-            .items("a list of VNet names")
+            .items('a list of VNet names, or "auto"')
             .map((s) => {
                 const name = s.string("a VNet name");
                 if (name !== undefined && !registrable.includes(name)) {
@@ -201,6 +201,7 @@ function checkVnets(vnets: Draft[], problems: Problems): void {
         vnetNames.add(v.name);
         for (const issue of checkLayout(v.name, v.addressSpace, v.subnets)) {
             if (issue.subnet === undefined) problems.add(`${at}.addressSpace`, v.addressSpace, issue.expected);
+            else if (issue.field === "name") problems.add(v.subnetPaths[issue.subnet].replace(/\.addressPrefix$/, ".name").replace(/\.subnetPrefix$/, ".subnetName"), v.subnets[issue.subnet].name, issue.expected);
             else problems.add(v.subnetPaths[issue.subnet], v.subnets[issue.subnet].addressPrefix, issue.expected);
         }
         const space = parseCidr(v.addressSpace);
@@ -234,6 +235,7 @@ function checkVnets(vnets: Draft[], problems: Problems): void {
 
 function readRecords(setting: Setting): ZoneRecord[] {
     if (!setting.isSet) return [];
+    const seen = new Set<string>();
     return setting.items("a list of records: [{name, type, values, ttl}]").map((item) => {
         item.object("a record: {name, type: A|CNAME|TXT, values: [...], ttl}", ["name", "type", "values", "ttl"]);
         const name = item.field("name").string("a relative record name such as app, or @ for the zone apex", (s) => s === "@" || isDnsName(s) || /^[A-Za-z0-9_-]+$/.test(s)) ?? "";
@@ -250,6 +252,10 @@ function readRecords(setting: Setting): ZoneRecord[] {
         );
         if (type === "CNAME" && values.length !== 1) valuesSetting.problem("exactly one host name (a CNAME has one target)");
         if (values.length === 0 && type !== "CNAME") valuesSetting.problem("at least one value");
+        // Azure holds one record set per name and type: two entries would fight over it.
+        const key = `${name.toLowerCase()}/${type}`;
+        if (name && seen.has(key)) item.field("name").problem(`a name no other ${type} record uses (put all values of one name in one record)`);
+        seen.add(key);
         return { name, type, values: values.filter((v): v is string => v !== undefined), ttl };
     });
 }

@@ -12,9 +12,9 @@ export const AZURE_DNS = "168.63.129.16";
 
 export const FORWARDER_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "Configure-DnsForwarder.ps1"), "utf8");
 
-/** The script's ConditionalForwarders parameter: `<zone>=<ip>;...`. */
-export function formatConditionalForwarders(entries: Array<{ zone: string; ip: string }>): string {
-    return entries.map((e) => `${e.zone}=${e.ip}`).join(";");
+/** The script's ConditionalForwardersBase64 parameter: base64 of `[{zone, servers}]`, immune to shell quoting. */
+export function encodeConditionalForwarders(entries: Array<{ zone: string; servers: string[] }>): string {
+    return Buffer.from(JSON.stringify(entries), "utf8").toString("base64");
 }
 
 export function configureForwarders(args: DnsLabArgs, vms: Record<string, WindowsVm>, dependsOn: pulumi.Resource[]): void {
@@ -23,10 +23,10 @@ export function configureForwarders(args: DnsLabArgs, vms: Record<string, Window
     const suffixOf = (vnet: string) => forwarders.find((f) => f.vnet === vnet)!.vm.internalDomainNameSuffix;
     for (const f of forwarders) {
         const hops = plan.get(f.vnet) ?? [];
-        const conditional = pulumi.all(hops.map((h) => suffixOf(h.namespaceOf).apply((zone) => ({ zone, ip: h.via })))).apply(formatConditionalForwarders);
+        const conditional = pulumi.all(hops.map((h) => suffixOf(h.namespaceOf).apply((zone) => ({ zone, servers: [h.via] })))).apply(encodeConditionalForwarders);
         f.vm.runScript(
             "configure-dns-forwarder",
-            { script: FORWARDER_SCRIPT, parameters: { Forwarders: AZURE_DNS, ConditionalForwarders: conditional } },
+            { script: FORWARDER_SCRIPT, parameters: { Forwarders: AZURE_DNS, ConditionalForwardersBase64: conditional } },
             // Peerings first: the forwarders it names must be reachable when clients start asking.
             { dependsOn },
         );

@@ -67,8 +67,9 @@ export class DnsLab extends pulumi.ComponentResource {
                         location: args.location,
                         subnetId: this.networks[vnet.name].subnetId(vnet.serverSubnet),
                         privateIp: vm.ip,
-                        // A forwarder asks Azure DNS itself, so it never waits on its own DNS role.
-                        dnsServers: isForwarder ? [AZURE_DNS] : undefined,
+                        // A forwarder asks itself first (so it resolves other VNets too) and Azure DNS
+                        // second, which answers while its own DNS role is not installed yet.
+                        dnsServers: isForwarder ? [vm.ip, AZURE_DNS] : undefined,
                         size: args.windows.size,
                         image: args.windows.image,
                         adminUsername: args.windows.adminUsername,
@@ -114,11 +115,13 @@ export class DnsLab extends pulumi.ComponentResource {
         this.registerOutputs({ outputs: this.outputs });
     }
 
-    /** Both directions of every pair; one VNet's peerings are created one after another (Azure updates the VNet each time). */
+    /**
+     * Both directions of every pair, created one after another: each peering updates both
+     * VNets, and Azure answers concurrent updates with AnotherOperationInProgress.
+     */
     private createPeerings(args: DnsLabArgs): network.VirtualNetworkPeering[] {
         // private-resolver is hub-and-spoke by design: spokes reach the resolver through the hub.
         const mode = args.pattern === "private-resolver" ? "hub-spoke" : args.peering;
-        const previous: Record<string, network.VirtualNetworkPeering> = {};
         const all: network.VirtualNetworkPeering[] = [];
         for (const [from, to] of peeringPairs(
             args.vnets.map((v) => v.name),
@@ -137,9 +140,8 @@ export class DnsLab extends pulumi.ComponentResource {
                     allowGatewayTransit: false,
                     useRemoteGateways: false,
                 },
-                { parent: this, dependsOn: previous[from] ? [previous[from]] : [] },
+                { parent: this, dependsOn: all.slice(-1) },
             );
-            previous[from] = peering;
             all.push(peering);
         }
         return all;

@@ -3,6 +3,7 @@
 // sends the zone to the hub's inbound endpoint, plus any rules from configuration.
 // The ruleset is not linked to the hub: a rule there pointing at its own inbound endpoint loops.
 // learn.microsoft.com/azure/dns/private-resolver-architecture
+import { createHash } from "node:crypto";
 import * as dnsresolver from "@pulumi/azure-native/dnsresolver";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabNetwork } from "../../lib/network";
@@ -13,6 +14,15 @@ export interface ResolverResult {
     inboundEndpoint: dnsresolver.InboundEndpoint;
     inboundIp: pulumi.Output<string>;
     ruleset: dnsresolver.DnsForwardingRuleset;
+}
+
+/**
+ * A forwarding rule's name: readable, at most 80 characters as Azure allows, and distinct
+ * for distinct domains (a.b.com and a-b.com both read "a-b-com"; the hash tells them apart).
+ */
+export function ruleName(domain: string): string {
+    const slug = domain.toLowerCase().replace(/\.$/, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 70);
+    return `${slug}-${createHash("sha256").update(domain.toLowerCase()).digest("hex").slice(0, 8)}`;
 }
 
 export function createResolver(args: DnsLabArgs, resourceGroupName: pulumi.Input<string>, networks: Record<string, LabNetwork>, parent: pulumi.Resource): ResolverResult {
@@ -44,7 +54,7 @@ export function createResolver(args: DnsLabArgs, resourceGroupName: pulumi.Input
 
     const rules = [{ name: "lab-zone", domain: `${args.zone.name}.`, targets: [{ ipAddress: inboundIp, port: 53 }] }].concat(
         args.forwardingRules.map((r) => ({
-            name: r.domain.replace(/\.$/, "").replace(/[^A-Za-z0-9-]/g, "-"),
+            name: ruleName(r.domain),
             domain: r.domain,
             targets: r.targets.map((t) => ({ ipAddress: pulumi.output(t.ip), port: t.port })),
         })),

@@ -6,8 +6,8 @@ export interface VmProbe {
     vm: string;
     resourceGroup: string;
     checks: NameCheck[];
-    /** Arguments for `az` (no shell involved). */
-    azArgs: string[];
+    /** PowerShell that performs the lookups on the VM. */
+    script: string;
 }
 
 export interface CheckResult extends NameCheck {
@@ -30,26 +30,15 @@ export function probesFromOutputs(outputs: Record<string, unknown>): VmProbe[] {
     const checks = lab.checks as NameCheck[];
     const byVm = new Map<string, NameCheck[]>();
     for (const c of checks) byVm.set(c.vm, [...(byVm.get(c.vm) ?? []), c]);
-    return [...byVm].map(([vm, vmChecks]) => ({
-        vm,
-        resourceGroup: lab.resourceGroup as string,
-        checks: vmChecks,
-        azArgs: [
-            "vm",
-            "run-command",
-            "invoke",
-            "--resource-group",
-            lab.resourceGroup as string,
-            "--name",
-            vm,
-            "--command-id",
-            "RunPowerShellScript",
-            "--scripts",
-            resolveScript(vmChecks.map((c) => c.name)),
-            "--output",
-            "json",
-        ],
-    }));
+    return [...byVm].map(([vm, vmChecks]) => ({ vm, resourceGroup: lab.resourceGroup as string, checks: vmChecks, script: resolveScript(vmChecks.map((c) => c.name)) }));
+}
+
+/**
+ * Arguments for `az` to run a probe's script, read from a file (`@file`): no argument then
+ * holds anything a shell could misread, on Windows (where az is a .cmd) as elsewhere.
+ */
+export function azArgs(probe: VmProbe, scriptFile: string): string[] {
+    return ["vm", "run-command", "invoke", "--resource-group", probe.resourceGroup, "--name", probe.vm, "--command-id", "RunPowerShellScript", "--scripts", `@${scriptFile}`, "--output", "json"];
 }
 
 /** PowerShell that resolves each name with DNS only and prints one `RESOLVE|name|ips|error` line per name. */

@@ -13,9 +13,13 @@ function suffixOf(plan: Plan, vm: string): string {
     return output<string>(one(plan, "azure-native:network:NetworkInterface", `nic-${vm}`), "dnsSettings.internalDomainNameSuffix");
 }
 
-function parameters(plan: Plan, vm: string): Record<string, string> {
+/** The forwarder script's parameters, its base64 JSON one decoded. */
+function parameters(plan: Plan, vm: string): { Forwarders: string; conditional: Array<{ zone: string; servers: string[] }> } {
     const run = one(plan, RUN_COMMAND, `${vm}-configure-dns-forwarder`);
-    return Object.fromEntries(input<Array<{ name: string; value: string }>>(run, "parameters").map((p) => [p.name, p.value]));
+    const p = Object.fromEntries(input<Array<{ name: string; value: string }>>(run, "parameters").map((x) => [x.name, x.value]));
+    expect(Object.keys(p).sort()).toEqual(["ConditionalForwardersBase64", "Forwarders"]);
+    expect(p.ConditionalForwardersBase64).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    return { Forwarders: p.Forwarders, conditional: JSON.parse(Buffer.from(p.ConditionalForwardersBase64, "base64").toString("utf8")) };
 }
 
 function peerings(plan: Plan): string[] {
@@ -35,13 +39,13 @@ describe("dns-lab: byo-forwarders, full mesh (default)", () => {
         ]);
     });
 
-    it("points the forwarders' own NICs at Azure DNS, and leaves clients on the VNet's setting", () => {
-        expect(input(one(plan, "azure-native:network:NetworkInterface", "nic-azuredns"), "dnsSettings")).toEqual({ dnsServers: ["168.63.129.16"] });
-        expect(input(one(plan, "azure-native:network:NetworkInterface", "nic-azuredns2"), "dnsSettings")).toEqual({ dnsServers: ["168.63.129.16"] });
+    it("points each forwarder's own NIC at itself, then Azure DNS (for the minutes before its DNS role runs); clients keep the VNet's setting", () => {
+        expect(input(one(plan, "azure-native:network:NetworkInterface", "nic-azuredns"), "dnsSettings")).toEqual({ dnsServers: ["10.101.0.4", "168.63.129.16"] });
+        expect(input(one(plan, "azure-native:network:NetworkInterface", "nic-azuredns2"), "dnsSettings")).toEqual({ dnsServers: ["10.102.0.4", "168.63.129.16"] });
         expect(input(one(plan, "azure-native:network:NetworkInterface", "nic-azuredns1"), "dnsSettings")).toBeNull();
     });
 
-    it("peers the VNets both ways, VNet access only, no gateway transit", () => {
+    it("peers the VNets both ways, VNet access only, no gateway transit, one peering at a time", () => {
         expect(peerings(plan)).toEqual(["vnet1->vnet2", "vnet2->vnet1"]);
         for (const p of ofType(plan, "azure-native:network:VirtualNetworkPeering")) {
             expect({ access: input(p, "allowVirtualNetworkAccess"), forwarded: input(p, "allowForwardedTraffic"), transit: input(p, "allowGatewayTransit"), remote: input(p, "useRemoteGateways") }).toEqual({
@@ -51,6 +55,9 @@ describe("dns-lab: byo-forwarders, full mesh (default)", () => {
                 remote: false,
             });
         }
+        // Each peering updates both VNets: the second waits for the first.
+        const [first, second] = ofType(plan, "azure-native:network:VirtualNetworkPeering").sort((a, b) => a.dependencies.length - b.dependencies.length);
+        expect(second.dependencies).toContain(first.urn);
     });
 
     it("runs the forwarder script on each forwarder only, and fails the deployment if it fails", () => {
@@ -63,8 +70,8 @@ describe("dns-lab: byo-forwarders, full mesh (default)", () => {
     });
 
     it("forwards to Azure DNS and each other VNet's Azure namespace to that VNet's forwarder", () => {
-        expect(parameters(plan, "azuredns")).toEqual({ Forwarders: "168.63.129.16", ConditionalForwarders: `${suffixOf(plan, "azuredns2")}=10.102.0.4` });
-        expect(parameters(plan, "azuredns2")).toEqual({ Forwarders: "168.63.129.16", ConditionalForwarders: `${suffixOf(plan, "azuredns")}=10.101.0.4` });
+        expect(parameters(plan, "azuredns")).toEqual({ Forwarders: "168.63.129.16", conditional: [{ zone: suffixOf(plan, "azuredns2"), servers: ["10.102.0.4"] }] });
+        expect(parameters(plan, "azuredns2")).toEqual({ Forwarders: "168.63.129.16", conditional: [{ zone: suffixOf(plan, "azuredns"), servers: ["10.101.0.4"] }] });
         expect(suffixOf(plan, "azuredns")).toBe(suffixOf(plan, "azuredns1"));
         expect(suffixOf(plan, "azuredns")).not.toBe(suffixOf(plan, "azuredns2"));
     });
@@ -98,8 +105,31 @@ describe("dns-lab: byo-forwarders, hub and spoke with three VNets", () => {
 
     it("sends spoke-to-spoke lookups through the hub's forwarder, which reaches every spoke", () => {
         const [s1, s2, s3] = [1, 2, 3].map((n) => suffixOf(plan, `dns${n}`));
-        expect(parameters(plan, "dns1").ConditionalForwarders).toBe(`${s2}=10.102.0.4;${s3}=10.103.0.4`);
-        expect(parameters(plan, "dns2").ConditionalForwarders).toBe(`${s1}=10.101.0.4;${s3}=10.101.0.4`);
-        expect(parameters(plan, "dns3").ConditionalForwarders).toBe(`${s1}=10.101.0.4;${s2}=10.101.0.4`);
+        expect(parameters(plan, "dns1").conditional).toEqual([
+            { zone: s2, servers: ["10.102.0.4"] },
+            { zone: s3, servers: ["10.103.0.4"] },
+        ]);
+        expect(parameters(plan, "dns2").conditional).toEqual([
+            { zone: s1, servers: ["10.101.0.4"] },
+            { zone: s3, servers: ["10.101.0.4"] },
+        ]);
+        expect(parameters(plan, "dns3").conditional).toEqual([
+            { zone: s1, servers: ["10.101.0.4"] },
+            { zone: s2, servers: ["10.101.0.4"] },
+        ]);
+    });
+
+    it("chains all four peerings, so no two update the hub at once", () => {
+        const peerings = ofType(plan, "azure-native:network:VirtualNetworkPeering");
+        const urns = new Set(peerings.map((p) => p.urn));
+        expect(peerings.map((p) => p.dependencies.filter((d) => urns.has(d)).length).sort()).toEqual([0, 1, 1, 1]);
+    });
+});
+
+describe("dns-lab: byo-forwarders with a single VNet", () => {
+    it("still passes the script a well-formed, empty list of conditional forwarders", async () => {
+        const plan = await planProject({ dnsPattern: "byo-forwarders", dnsVnets: [{ name: "vnet1", addressSpace: "10.101.0.0/16", subnetPrefix: "10.101.0.0/24", vms: [{ name: "dns1", ip: "10.101.0.4" }] }] });
+        expect(parameters(plan, "dns1")).toEqual({ Forwarders: "168.63.129.16", conditional: [] });
+        expect(ofType(plan, "azure-native:network:VirtualNetworkPeering")).toEqual([]);
     });
 });

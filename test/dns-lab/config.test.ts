@@ -159,6 +159,21 @@ describe("dns-lab configuration problems: one line each, naming the setting, the
         ]);
     });
 
+    it("two VNets with one name, two subnets with one name, a subnet name Azure refuses", () => {
+        expect(problems({ dnsVnets: [VNET1, vnet("vnet1", "10.102.0.0/16", "10.102.0.0/24", [])] })).toEqual(['labs:dnsVnets[1].name = "vnet1": expected a VNet name not used by another VNet']);
+        expect(problems({ dnsVnets: [{ ...VNET1, subnets: [{ name: "snet-servers", addressPrefix: "10.101.1.0/24" }] }] })).toEqual([
+            'labs:dnsVnets[0].subnets[0].name = "snet-servers": expected a subnet name no other subnet of vnet1 uses',
+        ]);
+        expect(problems({ dnsVnets: [{ ...VNET1, subnetName: "bad name!" }] })).toEqual(['labs:dnsVnets[0].subnetName = "bad name!": expected a subnet name']);
+    });
+
+    it("a hub too small to hold the resolver's subnets", () => {
+        expect(problems({ dnsPattern: "private-resolver", dnsVnets: [vnet("hub", "10.50.0.0/24", "10.50.0.0/24", [{ name: "vm1", ip: "10.50.0.4" }])] })).toEqual([
+            "labs:dnsResolver.inboundSubnet is not set: expected a /28 to /24 block: hub (10.50.0.0/24) has no free /28 left for the resolver",
+            "labs:dnsResolver.outboundSubnet is not set: expected a /28 to /24 block: hub (10.50.0.0/24) has no free /28 left for the resolver",
+        ]);
+    });
+
     it("two VMs with one name", () => {
         expect(problems({ dnsVnets: [VNET1, vnet("vnet2", "10.102.0.0/16", "10.102.0.0/24", [{ name: "AzureDNS", ip: "10.102.0.4" }])] })).toEqual([
             'labs:dnsVnets[1].vms[0].name = "AzureDNS": expected a name not used by another VM (vnet1 has it)',
@@ -185,10 +200,22 @@ describe("dns-lab configuration problems: one line each, naming the setting, the
         ]);
     });
 
-    it("zone records: an A record that is not an address, a CNAME with two targets", () => {
-        expect(problems({ dnsPattern: "private-zones", dnsZoneRecords: [{ name: "app", type: "A", values: ["ten"] }, { name: "www", type: "CNAME", values: ["a.example.com", "b.example.com"] }] })).toEqual([
+    it("zone records: an A record that is not an address, a CNAME with two targets, a TXT without values, one name twice", () => {
+        expect(
+            problems({
+                dnsPattern: "private-zones",
+                dnsZoneRecords: [
+                    { name: "app", type: "A", values: ["ten"] },
+                    { name: "www", type: "CNAME", values: ["a.example.com", "b.example.com"] },
+                    { name: "spf", type: "TXT", values: [] },
+                    { name: "APP", type: "A", values: ["10.0.0.9"] },
+                ],
+            }),
+        ).toEqual([
             'labs:dnsZoneRecords[0].values[0] = "ten": expected an IPv4 address',
             'labs:dnsZoneRecords[1].values = ["a.example.com","b.example.com"]: expected exactly one host name (a CNAME has one target)',
+            "labs:dnsZoneRecords[2].values = []: expected at least one value",
+            'labs:dnsZoneRecords[3].name = "APP": expected a name no other A record uses (put all values of one name in one record)',
         ]);
     });
 
@@ -199,8 +226,12 @@ describe("dns-lab configuration problems: one line each, naming the setting, the
         ]);
     });
 
-    it("RDP source open to the Internet, or not a CIDR", () => {
-        expect(problems({ adminSourceCidr: "0.0.0.0/0" })).toEqual(['labs:adminSourceCidr = "0.0.0.0/0": expected a specific network, not 0.0.0.0/0 (RDP open to the Internet is never allowed)']);
+    it("RDP source open to the Internet, public, or not a CIDR", () => {
+        const privateOnly = "expected a private network inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10: lab VMs are reached over a VPN, never from the Internet";
+        expect(problems({ adminSourceCidr: "0.0.0.0/0" })).toEqual([`labs:adminSourceCidr = "0.0.0.0/0": ${privateOnly}`]);
+        expect(problems({ adminSourceCidr: "0.0.0.0/1" })).toEqual([`labs:adminSourceCidr = "0.0.0.0/1": ${privateOnly}`]);
+        expect(problems({ adminSourceCidr: "8.8.8.0/24" })).toEqual([`labs:adminSourceCidr = "8.8.8.0/24": ${privateOnly}`]);
+        expect(settings({ adminSourceCidr: "192.168.1.0/24" }).windows.rdpSourceCidr).toBe("192.168.1.0/24");
         expect(problems({ adminSourceCidr: "my-home" })).toEqual(['labs:adminSourceCidr = "my-home": expected an IPv4 CIDR block such as 10.101.0.0/16, or "" for no RDP rule']);
     });
 

@@ -55,8 +55,11 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan): void {
             }
         }
         for (const nsg of nsgIds.values()) {
-            for (const rule of input<Array<Record<string, string>>>(nsg, "securityRules")) {
-                if (rule.access === "Allow" && rule.direction === "Inbound") expect(["*", "Internet", "Any", "0.0.0.0/0"]).not.toContain(rule.sourceAddressPrefix);
+            for (const rule of input<Array<{ access: string; direction: string; sourceAddressPrefix?: string; sourceAddressPrefixes?: string[] }>>(nsg, "securityRules")) {
+                if (rule.access !== "Allow" || rule.direction !== "Inbound") continue;
+                for (const source of [rule.sourceAddressPrefix, ...(rule.sourceAddressPrefixes ?? [])].filter((x): x is string => x !== undefined)) {
+                    expect(source).toMatch(/^(10\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.|VirtualNetwork$)/);
+                }
             }
         }
     });

@@ -1,9 +1,10 @@
 // `npm run verify` up to the cloud boundary: the Run Command calls it makes for a stack's
 // outputs, how it reads their answers, and what it tells the user.
+import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type Exec, realExec, verifyCommand } from "../../cli/commands/verify";
 import { UserError } from "../../cli/engine/errors";
-import { gradeRunCommandOutput, probesFromOutputs, resolveScript } from "../../stacks/dns-lab/verify";
+import { azArgs, gradeRunCommandOutput, probesFromOutputs, resolveScript } from "../../stacks/dns-lab/verify";
 
 const OUTPUTS = {
     "dns-lab": {
@@ -27,11 +28,12 @@ describe("the Run Command calls", () => {
             ["azuredns", 1],
             ["azuredns1", 2],
         ]);
-        const args = probes[1].azArgs;
-        expect(args.slice(0, 9)).toEqual(["vm", "run-command", "invoke", "--resource-group", "rg-dns-lab-dev", "--name", "azuredns1", "--command-id", "RunPowerShellScript"]);
-        expect(args[10]).toBe(resolveScript(["azuredns.abc.bx.internal.cloudapp.net", "app.dnslab.internal"]));
-        expect(args[10]).toContain("foreach ($n in @('azuredns.abc.bx.internal.cloudapp.net','app.dnslab.internal'))");
-        expect(args[10]).toContain("Resolve-DnsName -Name $n -Type A -DnsOnly");
+        expect(azArgs(probes[1], "/tmp/x/azuredns1.ps1")).toEqual([
+            "vm", "run-command", "invoke", "--resource-group", "rg-dns-lab-dev", "--name", "azuredns1", "--command-id", "RunPowerShellScript", "--scripts", "@/tmp/x/azuredns1.ps1", "--output", "json",
+        ]);
+        expect(probes[1].script).toBe(resolveScript(["azuredns.abc.bx.internal.cloudapp.net", "app.dnslab.internal"]));
+        expect(probes[1].script).toContain("foreach ($n in @('azuredns.abc.bx.internal.cloudapp.net','app.dnslab.internal'))");
+        expect(probes[1].script).toContain("Resolve-DnsName -Name $n -Type A -DnsOnly");
     });
 
     it("refuse to put anything but a DNS name into the script", () => {
@@ -67,12 +69,15 @@ describe("labs verify", () => {
         return { exec, calls };
     }
 
-    it("reads the stack's outputs, checks each VM, prints a table and exits 1 on any failure", async () => {
+    it("reads the stack's outputs, runs each VM's script from a file, prints a table and exits 1 on any failure", async () => {
         const { exec, calls } = fakeExec({ azuredns: "RESOLVE|azuredns1.abc.bx.internal.cloudapp.net|10.101.0.5|", azuredns1: "RESOLVE|azuredns.abc.bx.internal.cloudapp.net|10.101.0.4|" });
         const out: string[] = [];
         const code = await verifyCommand({ stack: "dev" }, (t) => out.push(t), exec);
         expect(calls[0]).toEqual(["pulumi", "stack", "output", "--json", "--stack", "dev"]);
-        expect(calls.filter((c) => c[0] === "az")).toHaveLength(2);
+        const azCalls = calls.filter((c) => c[0] === "az");
+        expect(azCalls).toHaveLength(2);
+        const scriptFile = azCalls[1][azCalls[1].indexOf("--scripts") + 1].slice(1);
+        expect(fs.readFileSync(scriptFile, "utf8")).toContain("'app.dnslab.internal'");
         expect(code).toBe(1);
         const table = out.join("\n");
         expect(table).toMatch(/pass\s+azuredns\s+azuredns1\.abc\.bx\.internal\.cloudapp\.net\s+10\.101\.0\.5\s+10\.101\.0\.5/);
@@ -85,7 +90,7 @@ describe("labs verify", () => {
         const out: string[] = [];
         expect(await verifyCommand({ stack: "dev", dryRun: true }, (t) => out.push(t), exec)).toBe(0);
         expect(calls).toHaveLength(1);
-        expect(out[0]).toMatch(/^az vm run-command invoke --resource-group rg-dns-lab-dev --name azuredns --command-id RunPowerShellScript --scripts "/);
+        expect(out[0]).toMatch(/^az vm run-command invoke --resource-group rg-dns-lab-dev --name azuredns --command-id RunPowerShellScript --scripts @\S+azuredns\.ps1 --output json$/);
     });
 
     it("turns a missing CLI or a failing one into a user error that says what to do", async () => {

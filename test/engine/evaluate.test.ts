@@ -96,6 +96,12 @@ describe("programs that fail", () => {
         ]);
     });
 
+    it("refuses two resources with one URN, with the engine's message", async () => {
+        const e = (await evaluateInChild({ programDir: copyFixture(), stack: "dev", overrides: { fail: "duplicate" } }).catch((x: unknown) => x)) as ProgramError;
+        expect(e).toBeInstanceOf(ProgramError);
+        expect(e.message).toContain("Duplicate resource URN 'urn:pulumi:dev::minimal::test:index:Box::box'; try giving it a unique name");
+    });
+
     it("reports a crash with its message and where in the program it happened", async () => {
         const e = (await evaluateInChild({ programDir: copyFixture(), stack: "dev", overrides: { fail: "crash" } }).catch((x: unknown) => x)) as ProgramError;
         expect(e).toBeInstanceOf(ProgramError);

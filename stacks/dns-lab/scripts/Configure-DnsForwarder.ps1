@@ -5,27 +5,30 @@
 .DESCRIPTION
     Installs the DNS Server role, forwards every query to Azure DNS (168.63.129.16), and adds a
     conditional forwarder for each other VNet's Azure-assigned namespace (<random>.<xx>.internal.cloudapp.net)
-    pointing at the DNS server that can answer for it. Conditional forwarders for namespaces that
-    are no longer wanted are removed. Running it again changes only what differs.
+    pointing at the DNS server that can answer for it. Conditional forwarders this script created
+    earlier and no longer wanted are removed; zones added by hand are left alone. Running it
+    again changes only what differs.
     Every step is logged to C:\ProgramData\Labs\dns-forwarder.log; any failure stops the script
     with a message, and Azure then fails the deployment.
 
 .PARAMETER Forwarders
     Comma-separated upstream DNS servers, e.g. "168.63.129.16".
 
-.PARAMETER ConditionalForwarders
-    Semicolon-separated "<zone>=<ip>[,<ip>]" entries, e.g.
-    "abc.bx.internal.cloudapp.net=10.102.0.4;def.bx.internal.cloudapp.net=10.103.0.4". May be empty.
+.PARAMETER ConditionalForwardersBase64
+    Base64 of a UTF-8 JSON list [{"zone": "abc.bx.internal.cloudapp.net", "servers": ["10.102.0.4"]}, ...]
+    (base64, so no quoting rule of any shell can change it). "W10=" is the empty list.
 #>
 param(
     [Parameter(Mandatory = $true)] [string] $Forwarders,
-    [string] $ConditionalForwarders = ""
+    [Parameter(Mandatory = $true)] [string] $ConditionalForwardersBase64
 )
 
 $ErrorActionPreference = "Stop"
 $logDir = Join-Path $env:ProgramData "Labs"
 New-Item -ItemType Directory -Force -Path $logDir | Out-Null
 $logFile = Join-Path $logDir "dns-forwarder.log"
+# The conditional forwarders this script created, so a later run removes only its own.
+$ownedFile = Join-Path $logDir "dns-forwarder-zones.txt"
 
 function Write-Log([string] $Message) {
     $line = "{0:yyyy-MM-dd HH:mm:ss} {1}" -f (Get-Date), $Message
@@ -40,7 +43,9 @@ function Join-Sorted($Items) {
 try {
     if (-not (Get-WindowsFeature -Name DNS).Installed) {
         Write-Log "Installing the DNS Server role"
-        Install-WindowsFeature -Name DNS -IncludeManagementTools | Out-Null
+        $result = Install-WindowsFeature -Name DNS -IncludeManagementTools
+        if (-not $result.Success) { throw "Installing the DNS Server role failed (exit code $($result.ExitCode))." }
+        if ($result.RestartNeeded -eq "Yes") { Write-Log "The DNS Server role asks for a restart; it works without one, restart at your convenience" }
     } else {
         Write-Log "DNS Server role already installed"
     }
@@ -56,12 +61,11 @@ try {
     }
 
     $desired = @{}
-    foreach ($entry in ($ConditionalForwarders.Split(";") | Where-Object { $_.Trim() })) {
-        $parts = $entry.Split("=", 2)
-        if ($parts.Count -ne 2 -or -not $parts[0].Trim() -or -not $parts[1].Trim()) {
-            throw "Conditional forwarder '$entry' is not of the form <zone>=<ip>[,<ip>]."
-        }
-        $desired[$parts[0].Trim().TrimEnd(".")] = @($parts[1].Split(",") | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+    $json = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($ConditionalForwardersBase64))
+    foreach ($entry in (ConvertFrom-Json $json)) {
+        $servers = @($entry.servers | Where-Object { $_ })
+        if (-not $entry.zone -or $servers.Count -eq 0) { throw "Conditional forwarder entry '$($entry | ConvertTo-Json -Compress)' needs a zone and at least one server." }
+        $desired[([string]$entry.zone).TrimEnd(".")] = $servers
     }
 
     foreach ($zone in $desired.Keys) {
@@ -80,11 +84,15 @@ try {
         }
     }
 
-    # VNets removed from the lab leave forwarders behind; drop the ones this script owns.
-    foreach ($stale in (Get-DnsServerZone | Where-Object { $_.ZoneType -eq "Forwarder" -and $_.ZoneName -like "*.internal.cloudapp.net" -and -not $desired.ContainsKey($_.ZoneName) })) {
-        Remove-DnsServerZone -Name $stale.ZoneName -Force
-        Write-Log "Removed conditional forwarder $($stale.ZoneName)"
+    # VNets removed from the lab leave forwarders behind: drop those this script created.
+    $owned = @(if (Test-Path $ownedFile) { Get-Content $ownedFile | Where-Object { $_ } })
+    foreach ($stale in ($owned | Where-Object { -not $desired.ContainsKey($_) })) {
+        if (Get-DnsServerZone -Name $stale -ErrorAction SilentlyContinue) {
+            Remove-DnsServerZone -Name $stale -Force
+            Write-Log "Removed conditional forwarder $stale"
+        }
     }
+    Set-Content -Path $ownedFile -Value @($desired.Keys)
 
     Write-Log "DNS forwarder configured"
 } catch {
