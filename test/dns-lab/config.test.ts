@@ -7,6 +7,8 @@ import { Problems, SettingsReader, formatProblem } from "../../lib/config";
 import { readCommonSettings, readWindowsSettings } from "../../lib/common";
 import { prepareLabs } from "../../stacks";
 import { type DnsLabArgs, readDnsLabSettings } from "../../stacks/dns-lab/config";
+import { ProgramError } from "../../cli/engine/errors";
+import { evaluateInChild } from "../../cli/engine/fork";
 import { ROOT } from "../support";
 
 function configure(overrides: Record<string, unknown>, remove: string[] = []): SettingsReader {
@@ -242,6 +244,13 @@ describe("dns-lab configuration problems: one line each, naming the setting, the
             'labs:adminUsername = "admin": expected a user name Azure accepts (administrator, admin, root, guest and similar are reserved)',
             'labs:autoShutdownTime = "2500": expected a 24-hour time HHmm such as 1900',
         ]);
+    });
+
+    it("stops the program before it registers anything but the root stack", async () => {
+        const error = (await evaluateInChild({ programDir: ROOT, stack: "dev", overrides: { dnsPattern: "nope", expires: "soon" } }).catch((e: unknown) => e)) as ProgramError;
+        expect(error).toBeInstanceOf(ProgramError);
+        expect(error.resourcesRegistered).toBe(1);
+        expect(error.message.split("\n")).toHaveLength(4);
     });
 
     it("reports every problem at once, not the first only", () => {
