@@ -27,6 +27,11 @@ export interface LabNetworkArgs {
     /** Optional. DNS servers the VNet hands out by DHCP. Default: Azure-provided DNS (168.63.129.16). */
     dnsServers?: string[];
     /**
+     * Optional. NAT gateway for the ordinary subnets: outbound Internet only (downloads,
+     * updates), nothing reaches in through it. Default: none; VMs get no Internet path.
+     */
+    natGatewayId?: pulumi.Input<string>;
+    /**
      * Optional. Source CIDR allowed to reach RDP (TCP 3389) on ordinary subnets.
      * Default: none; the NSG then only has Azure's defaults (VNet traffic in, Internet denied).
      */
@@ -88,6 +93,7 @@ export class LabNetwork extends pulumi.ComponentResource {
                     name: s.name,
                     addressPrefix: s.addressPrefix,
                     networkSecurityGroup: this.nsgs[s.name] ? { id: this.nsgs[s.name].id } : undefined,
+                    natGateway: this.nsgs[s.name] && args.natGatewayId ? { id: args.natGatewayId } : undefined,
                     delegations: s.delegation ? [{ name: s.delegation.replace(/\//g, "."), serviceName: s.delegation }] : undefined,
                     // Azure's default for new VNets since 2025-09-30, stated so it holds for any API version:
                     // lab VMs get no implicit Internet outbound path.

@@ -57,6 +57,10 @@ export interface RunScriptArgs {
     protectedParameters?: Record<string, pulumi.Input<string>>;
     /** Optional. Seconds before Azure stops the script. Default: 1800. */
     timeoutSeconds?: number;
+    /** Optional. Account the script runs as, e.g. `JOG\\labadmin`. Default: the VM's SYSTEM account. */
+    runAsUser?: pulumi.Input<string>;
+    /** Optional. That account's password; pass a secret (Azure keeps it protected). */
+    runAsPassword?: pulumi.Input<string>;
 }
 
 export const DEFAULT_VM_SIZE = "Standard_B2s";
@@ -209,6 +213,8 @@ export class WindowsVm extends pulumi.ComponentResource {
                 asyncExecution: false,
                 treatFailureAsDeploymentFailure: true,
                 timeoutInSeconds: script.timeoutSeconds ?? 1800,
+                runAsUser: script.runAsUser,
+                runAsPassword: script.runAsPassword,
                 tags: this.args.tags,
             },
             { parent: this, ...opts },

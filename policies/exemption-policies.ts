@@ -6,7 +6,7 @@ export const exemptionsValid = stackPolicy(
     {
         name: "exemptions-valid",
         family: "exemptions",
-        description: "Every exemption names a policy of this pack and one resource, gives a reason of 20 characters or more, and an expiry date.",
+        description: "Every exemption names a policy of this pack and one resource, gives a reason of 20 characters or more, and an expiry date at most a year ahead.",
         severity: "medium",
         enforcementLevel: "mandatory",
         remediationSteps: "Fix the entry in policies/exemptions.yaml: policy, resource (URN or name glob), optional finding, reason, expires (YYYY-MM-DD).",
@@ -16,6 +16,10 @@ export const exemptionsValid = stackPolicy(
         return [
             ...exemptions.problems.map((p) => ({ finding: `Exemption::${p.source}`, message: p.message })),
             ...exemptions.entries.filter((e) => !names.has(e.policy)).map((e) => ({ finding: `Exemption::${e.source}`, message: `exemption names policy '${e.policy}', which this pack does not have` })),
+            ...exemptions.tooWide().map(({ exemption: e, urns }) => ({
+                finding: `Exemption::${e.source}`,
+                message: `exemption ${e.policy} on '${e.resource}' exempts ${urns.length} resources (${urns.join(", ")}); an exemption covers one resource, write one per resource`,
+            })),
         ];
     },
 );
@@ -37,5 +41,5 @@ export const exemptionsApplied = stackPolicy(
         })),
 );
 
-/** Last in the pack: they report on what the other policies did. */
+/** Last in the pack, after every other policy has run: they report on what those did. */
 export const EXEMPTION_POLICIES = [exemptionsValid, exemptionsApplied];

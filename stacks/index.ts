@@ -5,6 +5,8 @@ import { type CommonSettings, type WindowsSettings, readCommonSettings, readWind
 import { SettingsReader } from "../lib/config";
 import { DnsLab } from "./dns-lab";
 import { readDnsLabSettings } from "./dns-lab/config";
+import { RmsLab } from "./rms-lab";
+import { readRmsLabSettings } from "./rms-lab/config";
 
 /** Settings several labs share, each read once however many labs use it. */
 export interface SharedSettings {
@@ -26,6 +28,13 @@ export const LABS: Record<string, LabDefinition> = {
         prepare(reader, shared) {
             const args = readDnsLabSettings(reader, shared.common(), shared.windows(), shared.stack);
             return () => new DnsLab("dns-lab", args).outputs;
+        },
+    },
+    "rms-lab": {
+        summary: "Two AD RMS / AIP forests (legacy jog.local, modern geekintheweeds.com), peered, with VPN gateways to the home lab",
+        prepare(reader, shared) {
+            const args = readRmsLabSettings(reader, shared.common(), shared.windows(), shared.stack);
+            return () => new RmsLab("rms-lab", args).outputs;
         },
     },
 };

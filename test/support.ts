@@ -14,6 +14,11 @@ export async function planProject(overrides: Record<string, unknown> = {}, stack
     return (await evaluateInChild({ programDir: ROOT, stack, overrides })).plan;
 }
 
+/** Plans the dev stack with one lab only, so a lab's tests see that lab's resources alone. */
+export function planLab(lab: string, overrides: Record<string, unknown> = {}, stack = "dev"): Promise<Plan> {
+    return planProject({ labs: [lab], ...overrides }, stack);
+}
+
 export function ofType(plan: Plan, type: string): PlannedResource[] {
     return plan.resources.filter((r) => r.type === type);
 }

@@ -56,10 +56,18 @@ export async function checkCommand(options: CheckOptions, write: (text: string) 
     try {
         const report = await runChecks(host, plan, policyConfig);
         write(options.json ? JSON.stringify(report, null, 2) : renderReport(report, host.policies, plan));
-        return report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+        return failsCheck(report) ? 1 : 0;
     } finally {
         host.close();
     }
+}
+
+/**
+ * Whether `pulumi preview` would fail on these diagnostics: any mandatory one, the
+ * exemptions-applied reports included when config made that policy mandatory.
+ */
+export function failsCheck(report: CheckReport): boolean {
+    return [...report.violations, ...report.exemptions].some((v) => v.enforcementLevel === "mandatory");
 }
 
 /** Configures the pack, analyzes each resource and then the stack, and sorts the diagnostics. */
@@ -68,8 +76,8 @@ export async function runChecks(host: PolicyHost, plan: Plan, config: PolicyConf
     await host.configureStack(plan.stack, plan.project);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const providerOf = (r: PlannedResource) => (r.provider ? byUrn.get(r.provider.split("::").slice(0, -1).join("::")) : undefined);
-    const perResource = await Promise.all(plan.resources.map((r) => host.analyze(r, providerOf(r))));
-    const stack = await host.analyzeStack(plan.resources, providerOf);
+    const perResource = await Promise.all(plan.resources.map((r) => packCall(`analyzing ${r.urn}`, () => host.analyze(r, providerOf(r)))));
+    const stack = await packCall("analyzing the stack", () => host.analyzeStack(plan.resources, providerOf));
     const descriptions = new Map(host.policies.map((p) => [p.name, p.description]));
     const toViolation = (d: Diagnostic): Violation => {
         const r = byUrn.get(d.urn);
@@ -85,6 +93,22 @@ export async function runChecks(host: PolicyHost, plan: Plan, config: PolicyConf
         violations: all.filter((v) => v.policy !== EXEMPTIONS_POLICY),
         exemptions: all.filter((v) => v.policy === EXEMPTIONS_POLICY),
     };
+}
+
+/** A pack that fails while analyzing is a failed check (exit 2) with the pack's own message, not a crash. */
+async function packCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+        return await call();
+    } catch (err) {
+        const detail = (err as { details?: string }).details || (err as Error).message;
+        // The pack's message without its stack frames: the message is the useful part.
+        const message = detail
+            .split("\n")
+            .filter((line) => !/^\s+at /.test(line))
+            .join("\n")
+            .trim();
+        throw new UserError(`the policy pack failed while ${what}: ${message}`);
+    }
 }
 
 function readPolicyConfig(file: string | undefined): PolicyConfig {
@@ -126,8 +150,10 @@ export function renderReport(report: CheckReport, policies: PolicyDescription[],
     }
     const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = report.violations.length - mandatory;
+    const mandatoryExemptions = report.exemptions.filter((v) => v.enforcementLevel === "mandatory").length;
+    if (mandatoryExemptions) lines.push(`exemptions-applied is mandatory in the policy config, so its ${mandatoryExemptions} report${mandatoryExemptions === 1 ? "" : "s"} fail the check as they would fail pulumi preview; set "exemptions-applied": "advisory".`);
     lines.push(
-        mandatory
+        mandatory || mandatoryExemptions
             ? `${mandatory} mandatory violation${mandatory === 1 ? "" : "s"} (and ${advisory} advisory): the check fails.`
             : `No mandatory violations${advisory ? `; ${advisory} advisory` : ""}: the check passes.`,
     );

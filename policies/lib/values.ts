@@ -38,3 +38,30 @@ export function asString(value: unknown): string | undefined {
 export function strings(value: unknown): string[] {
     return asArray(value).filter((v): v is string => typeof v === "string");
 }
+
+/**
+ * The known strings of a property that may be one string or a list, read element by element:
+ * an element (or the whole property) unknown during preview is left out, not fatal.
+ */
+export function knownStrings(read: () => unknown): string[] {
+    const value = whenKnown(read);
+    if (!Array.isArray(value)) return typeof value === "string" ? [value] : [];
+    const result: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+        const item = whenKnown(() => value[i] as unknown);
+        if (typeof item === "string") result.push(item);
+    }
+    return result;
+}
+
+/** The known elements of a list property, one by one. */
+export function knownItems(read: () => unknown): unknown[] {
+    const value = whenKnown(read);
+    if (!Array.isArray(value)) return value === undefined || value === null ? [] : [value];
+    const result: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+        const item = whenKnown(() => value[i] as unknown);
+        if (item !== undefined) result.push(item);
+    }
+    return result;
+}

@@ -1,7 +1,7 @@
 // One rule engine for Azure NSGs: it reads inline `securityRules` of a NetworkSecurityGroup
 // and standalone SecurityRule resources alike, every rule (not the first only), every way
 // Azure lets a rule name its sources and ports, and answers the questions the NSG policies ask.
-import { IPv4CidrRange, Validator } from "ip-num";
+import { IPv4CidrRange, IPv6CidrRange, Validator } from "ip-num";
 import { type Props, asArray, asObject, asString, strings, whenKnown } from "../lib/values";
 
 export const NSG_TYPE = "azure-native:network:NetworkSecurityGroup";
@@ -56,8 +56,10 @@ export function parsePorts(text: string): Array<[number, number]> {
         });
 }
 
-const INTERNET_WORDS = ["*", "any", "internet", "0.0.0.0/0", "0.0.0.0", "::/0"];
+const INTERNET_WORDS = ["*", "any", "internet", "0.0.0.0/0", "0.0.0.0", "::/0", "::", "::0/0"];
 const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((c) => IPv4CidrRange.fromCidr(c));
+/** IPv6 unique local and link-local blocks. */
+const PRIVATE_V6 = ["fc00::/7", "fe80::/10"].map((c) => IPv6CidrRange.fromCidr(c));
 
 /**
  * Whether a source lets the Internet in: `*`, `Any`, `Internet` in any case, `0.0.0.0/0`
@@ -67,6 +69,11 @@ const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10
 export function isInternetSource(source: string): boolean {
     const s = source.trim().toLowerCase();
     if (INTERNET_WORDS.includes(s)) return true;
+    if (Validator.isValidIPv6CidrNotation(s)[0]) {
+        // Any IPv6 block of /8 or wider outside the private blocks: ::0/0, 0:0:0:0:0:0:0:0/0, 2000::/3.
+        const range = IPv6CidrRange.fromCidr(s);
+        return Number(range.getPrefix().getValue()) <= 8 && !PRIVATE_V6.some((p) => p.contains(range));
+    }
     if (!Validator.isValidIPv4CidrNotation(s)[0]) return false;
     const range = IPv4CidrRange.fromCidr(s);
     return Number(range.getPrefix().getValue()) <= 8 && !PRIVATE.some((p) => p.contains(range));
@@ -77,11 +84,17 @@ export function allowsFromInternet(rule: NsgRule): boolean {
 }
 
 export function coversPort(rule: NsgRule, port: number): boolean {
-    return rule.ports.some(([from, to]) => port >= from && port <= to);
+    return usesPorts(rule) && rule.ports.some(([from, to]) => port >= from && port <= to);
 }
 
+/** Whether the rule's protocol has ports at all: TCP, UDP or any ("*"); ICMP, ESP and AH do not. */
+export function usesPorts(rule: NsgRule): boolean {
+    return rule.protocol === "*" || rule.protocol === "tcp" || rule.protocol === "udp";
+}
+
+/** Whether the rule opens every port of a port-carrying protocol. */
 export function coversAllPorts(rule: NsgRule): boolean {
-    return rule.ports.some(([from, to]) => from === 0 && to === 65535);
+    return usesPorts(rule) && rule.ports.some(([from, to]) => from === 0 && to === 65535);
 }
 
 /** Whether the rule's protocol carries this transport ("*" carries all). */

@@ -2,7 +2,7 @@
 // blocked. Each policy asks the NSG engine one question.
 import { type Finding, resourcePolicy } from "../lib/policy";
 import { asArray, asObject, asString, whenKnown } from "../lib/values";
-import { NSG_TYPE, type NsgRule, RULE_TYPE, allowsFromInternet, carries, coversAllPorts, coversPort, deniesAzureDns, describePorts, rulesOf } from "./engine";
+import { NSG_TYPE, type NsgRule, RULE_TYPE, allowsFromInternet, carries, usesPorts, coversAllPorts, coversPort, deniesAzureDns, describePorts, rulesOf } from "./engine";
 
 const RULE_TYPES = [NSG_TYPE, RULE_TYPE];
 
@@ -19,7 +19,7 @@ function managementServices(rule: NsgRule): string[] {
 }
 
 function describe(rule: NsgRule): string {
-    return `rule '${rule.name}' allows ${rule.protocol === "*" ? "any protocol" : rule.protocol.toUpperCase()} to port ${describePorts(rule)} from ${rule.sources.join(", ")}`;
+    return `rule '${rule.name}' allows ${rule.protocol === "*" ? "any protocol" : rule.protocol.toUpperCase()}${usesPorts(rule) ? ` to port ${describePorts(rule)}` : ""} from ${rule.sources.join(", ")}`;
 }
 
 export const nsgNoInternetManagementPorts = resourcePolicy(
@@ -76,10 +76,9 @@ export const nsgNoDenyAzureDns = resourcePolicy(
 const SERVICE_SUBNETS = ["gatewaysubnet", "azurebastionsubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "routeserversubnet"];
 const DELEGATIONS_WITHOUT_NSG = ["microsoft.network/dnsresolvers"];
 
-function subnetNeedsNsg(subnet: Record<string, unknown>): boolean {
-    const name = String(subnet.name ?? "").toLowerCase();
+function subnetNeedsNsg(name: string, subnet: Record<string, unknown>): boolean {
     const delegations = asArray(subnet.delegations).map((d) => String(asObject(d)?.serviceName ?? "").toLowerCase());
-    return !SERVICE_SUBNETS.includes(name) && !delegations.some((d) => DELEGATIONS_WITHOUT_NSG.includes(d));
+    return !SERVICE_SUBNETS.includes(name.toLowerCase()) && !delegations.some((d) => DELEGATIONS_WITHOUT_NSG.includes(d));
 }
 
 export const nsgSubnetHasNsg = resourcePolicy(
@@ -97,8 +96,9 @@ export const nsgSubnetHasNsg = resourcePolicy(
         const subnets = args.type === "azure-native:network:Subnet" ? [props] : (whenKnown(() => asArray(props.subnets)) ?? []);
         return subnets.flatMap((s) => {
             const subnet = asObject(s) ?? {};
-            const missing = whenKnown(() => subnetNeedsNsg(subnet) && subnet.networkSecurityGroup === undefined);
-            const name = asString(subnet.name) ?? asString(props.subnetName) ?? args.name;
+            // A standalone Subnet names itself in subnetName; inline subnets in name.
+            const name = whenKnown(() => asString(subnet.name) ?? asString(props.subnetName)) ?? args.name;
+            const missing = whenKnown(() => subnetNeedsNsg(name, subnet) && subnet.networkSecurityGroup === undefined);
             return missing ? [{ finding: `Subnet::${name}`, message: `subnet '${name}' has no network security group` }] : [];
         });
     },
@@ -135,7 +135,7 @@ export const nsgInternetOpenPorts = resourcePolicy(
     RULE_TYPES,
     (props, args) =>
         rulesOf(args.type, props)
-            .filter((r) => allowsFromInternet(r) && !coversAllPorts(r) && managementServices(r).length === 0 && r.ports.length > 0)
+            .filter((r) => allowsFromInternet(r) && !coversAllPorts(r) && managementServices(r).length === 0 && (r.ports.length > 0 || !usesPorts(r)))
             .map((r) => ({ finding: `Rule::${r.name}`, message: describe(r) })),
 );
 

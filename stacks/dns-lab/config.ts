@@ -1,11 +1,11 @@
 // The DNS lab's settings: read from Pulumi config, checked as a whole (every problem at
 // once), and turned into typed DnsLabArgs. Defaults follow "DNS in Microsoft Azure – Part 1".
 import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
-import type { Problems, Setting, SettingsReader } from "../../lib/config";
-import { type Cidr, azureUsable, containsIp, freeBlocks, ipText, nthAddress, overlaps, parseCidr, parseIp } from "../../lib/net";
-import { DNS_RESOLVER_DELEGATION, checkLayout } from "../../lib/network-rules";
+import type { Setting, SettingsReader } from "../../lib/config";
+import { type Cidr, azureUsable, freeBlocks, ipText, nthAddress, parseCidr, parseIp } from "../../lib/net";
+import { checkNetworks, isDnsName, isSubnetName } from "../../lib/network-config";
+import { DNS_RESOLVER_DELEGATION } from "../../lib/network-rules";
 import type { SubnetSpec } from "../../lib/network";
-import { windowsComputerNameProblem } from "../../lib/windows-vm";
 
 export const DNS_PATTERNS = ["azure-provided", "byo-forwarders", "private-zones", "private-resolver"] as const;
 export type DnsPattern = (typeof DNS_PATTERNS)[number];
@@ -98,7 +98,10 @@ export function readDnsLabSettings(reader: SettingsReader, common: CommonSetting
             hub.subnetPaths.push(`${resolverSetting.path}.${field}`);
         }
     }
-    checkVnets(drafts, reader.problems);
+    checkNetworks(
+        drafts.map((d) => ({ ...d, hosts: d.vms.map((vm, j) => ({ ...vm, path: `${d.path}.vms[${j}]` })) })),
+        reader.problems,
+    );
 
     const peeringSetting = reader.get("dnsPeering");
     const peering = peeringSetting.oneOf(PEERINGS) ?? "mesh";
@@ -190,49 +193,6 @@ function readVnets(items: Setting[]): Draft[] {
     });
 }
 
-/** Layout, addresses and names across all VNets; problems point at the setting to change. */
-function checkVnets(vnets: Draft[], problems: Problems): void {
-    const spaces: Array<{ name: string; block: Cidr }> = [];
-    const vmNames = new Map<string, string>();
-    const vnetNames = new Set<string>();
-    vnets.forEach((v) => {
-        const at = v.path;
-        if (v.name && vnetNames.has(v.name)) problems.add(`${at}.name`, v.name, "a VNet name not used by another VNet");
-        vnetNames.add(v.name);
-        for (const issue of checkLayout(v.name, v.addressSpace, v.subnets)) {
-            if (issue.subnet === undefined) problems.add(`${at}.addressSpace`, v.addressSpace, issue.expected);
-            else if (issue.field === "name") problems.add(v.subnetPaths[issue.subnet].replace(/\.addressPrefix$/, ".name").replace(/\.subnetPrefix$/, ".subnetName"), v.subnets[issue.subnet].name, issue.expected);
-            else problems.add(v.subnetPaths[issue.subnet], v.subnets[issue.subnet].addressPrefix, issue.expected);
-        }
-        const space = parseCidr(v.addressSpace);
-        if (!("error" in space)) {
-            const clash = spaces.find((s) => overlaps(s.block, space));
-            if (clash) problems.add(`${at}.addressSpace`, v.addressSpace, `a block that does not overlap ${clash.name} (${clash.block.text})`);
-            spaces.push({ name: v.name, block: space });
-        }
-        const serverBlock = parseCidr(v.subnets[0]?.addressPrefix ?? "");
-        const ips = new Set<string>();
-        v.vms.forEach((vm, j) => {
-            const vmAt = `${at}.vms[${j}]`;
-            const nameProblem = windowsComputerNameProblem(vm.name);
-            if (vm.name && nameProblem) problems.add(`${vmAt}.name`, vm.name, nameProblem);
-            else if (vmNames.has(vm.name.toLowerCase())) problems.add(`${vmAt}.name`, vm.name, `a name not used by another VM (${vmNames.get(vm.name.toLowerCase())} has it)`);
-            vmNames.set(vm.name.toLowerCase(), v.name);
-            const ip = parseIp(vm.ip);
-            if (vm.ip && ip === undefined) problems.add(`${vmAt}.ip`, vm.ip, "an IPv4 address such as 10.101.0.4");
-            else if (ip !== undefined && !("error" in serverBlock)) {
-                const usable = azureUsable(serverBlock);
-                if (!containsIp(serverBlock, ip) || ip < usable.first || ip > usable.last) {
-                    problems.add(`${vmAt}.ip`, vm.ip, `an address from ${ipText(usable.first)} to ${ipText(usable.last)} in subnet ${serverBlock.text} (Azure reserves the first four and the last)`);
-                } else if (ips.has(vm.ip)) {
-                    problems.add(`${vmAt}.ip`, vm.ip, "an address no other VM uses");
-                }
-            }
-            ips.add(vm.ip);
-        });
-    });
-}
-
 function readRecords(setting: Setting): ZoneRecord[] {
     if (!setting.isSet) return [];
     const seen = new Set<string>();
@@ -316,10 +276,3 @@ function readForwardingRules(setting: Setting, zoneName: string): ForwardingRule
     });
 }
 
-function isDnsName(s: string): boolean {
-    return s.length <= 253 && s.split(".").length >= 2 && s.split(".").every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
-}
-
-function isSubnetName(s: string): boolean {
-    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$/.test(s);
-}

@@ -1,13 +1,13 @@
 // azure-provided: the post's single-VNet example, exactly.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
-import { input, ofType, one, output, planProject, stackOutput } from "../support";
+import { input, ofType, one, output, planLab, stackOutput } from "../support";
 import { itKeepsTheLabHygiene } from "./hygiene";
 
 describe("dns-lab: azure-provided", () => {
     let plan: Plan;
     beforeAll(async () => {
-        plan = await planProject({ dnsPattern: "azure-provided" });
+        plan = await planLab("dns-lab", { dnsPattern: "azure-provided" });
     });
 
     it("builds vnet1 10.101.0.0/16 with one subnet 10.101.0.0/24, on Azure-provided DNS", () => {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
-import { ROOT, input, ofType, one, output, planProject, stackOutput } from "../support";
+import { ROOT, input, ofType, one, output, planLab, stackOutput } from "../support";
 import { itKeepsTheLabHygiene } from "./hygiene";
 
 const SCRIPT = fs.readFileSync(path.join(ROOT, "stacks", "dns-lab", "scripts", "Configure-DnsForwarder.ps1"), "utf8");
@@ -29,7 +29,7 @@ function peerings(plan: Plan): string[] {
 describe("dns-lab: byo-forwarders, full mesh (default)", () => {
     let plan: Plan;
     beforeAll(async () => {
-        plan = await planProject({ dnsPattern: "byo-forwarders" });
+        plan = await planLab("dns-lab", { dnsPattern: "byo-forwarders" });
     });
 
     it("makes each VNet hand out its own forwarder as DNS server", () => {
@@ -96,7 +96,7 @@ describe("dns-lab: byo-forwarders, hub and spoke with three VNets", () => {
     let plan: Plan;
     beforeAll(async () => {
         const vnet = (n: number) => ({ name: `vnet${n}`, addressSpace: `10.10${n}.0.0/16`, subnetPrefix: `10.10${n}.0.0/24`, vms: [{ name: `dns${n}`, ip: `10.10${n}.0.4` }] });
-        plan = await planProject({ dnsPattern: "byo-forwarders", dnsPeering: "hub-spoke", dnsVnets: [vnet(1), vnet(2), vnet(3)] });
+        plan = await planLab("dns-lab", { dnsPattern: "byo-forwarders", dnsPeering: "hub-spoke", dnsVnets: [vnet(1), vnet(2), vnet(3)] });
     });
 
     it("peers each spoke with the hub only", () => {
@@ -128,7 +128,7 @@ describe("dns-lab: byo-forwarders, hub and spoke with three VNets", () => {
 
 describe("dns-lab: byo-forwarders with a single VNet", () => {
     it("still passes the script a well-formed, empty list of conditional forwarders", async () => {
-        const plan = await planProject({ dnsPattern: "byo-forwarders", dnsVnets: [{ name: "vnet1", addressSpace: "10.101.0.0/16", subnetPrefix: "10.101.0.0/24", vms: [{ name: "dns1", ip: "10.101.0.4" }] }] });
+        const plan = await planLab("dns-lab", { dnsPattern: "byo-forwarders", dnsVnets: [{ name: "vnet1", addressSpace: "10.101.0.0/16", subnetPrefix: "10.101.0.0/24", vms: [{ name: "dns1", ip: "10.101.0.4" }] }] });
         expect(parameters(plan, "dns1")).toEqual({ Forwarders: "168.63.129.16", conditional: [] });
         expect(ofType(plan, "azure-native:network:VirtualNetworkPeering")).toEqual([]);
     });

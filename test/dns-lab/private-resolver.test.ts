@@ -1,7 +1,7 @@
 // private-resolver: a DNS Private Resolver in the hub, rulesets for the spokes.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
-import { input, ofType, one, output, planProject, stackOutput } from "../support";
+import { input, ofType, one, output, planLab, stackOutput } from "../support";
 import { itKeepsTheLabHygiene } from "./hygiene";
 
 const last = (id: string) => id.split("/").pop();
@@ -9,7 +9,7 @@ const last = (id: string) => id.split("/").pop();
 describe("dns-lab: private-resolver", () => {
     let plan: Plan;
     beforeAll(async () => {
-        plan = await planProject({ dnsPattern: "private-resolver", dnsForwardingRules: [{ domain: "home.lab", targets: ["192.168.1.10"] }] });
+        plan = await planLab("dns-lab", { dnsPattern: "private-resolver", dnsForwardingRules: [{ domain: "home.lab", targets: ["192.168.1.10"] }] });
     });
 
     it("gives the hub two /28 endpoint subnets delegated to the resolver, without NSGs", () => {

@@ -1,13 +1,13 @@
 // private-zones: one Azure Private DNS zone linked to every VNet.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
-import { input, ofType, one, planProject, stackOutput } from "../support";
+import { input, ofType, one, planLab, stackOutput } from "../support";
 import { itKeepsTheLabHygiene } from "./hygiene";
 
 describe("dns-lab: private-zones", () => {
     let plan: Plan;
     beforeAll(async () => {
-        plan = await planProject({
+        plan = await planLab("dns-lab", {
             dnsPattern: "private-zones",
             dnsZoneName: "corp.internal",
             dnsZoneRegistrationVnets: ["vnet1"],

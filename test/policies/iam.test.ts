@@ -77,38 +77,91 @@ describe("IAM policies", () => {
         expect(r.violations).toEqual([]);
     });
 
-    it("refuse the AWS managed admin policies, attached or listed on a role", async () => {
+    it("refuse the AWS managed admin policies, attached, attached exclusively or listed on a role, even next to an unknown ARN", async () => {
         const r = await check(pack.host(), [
             { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "a", props: { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" } },
             { type: "aws:iam/userPolicyAttachment:UserPolicyAttachment", name: "b", props: { user: "u", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" } },
-            { type: "aws:iam/role:Role", name: "c", props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"], tags } },
+            { type: "aws:iam/role:Role", name: "c", props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), managedPolicyArns: [UNKNOWN, "arn:aws:iam::aws:policy/PowerUserAccess"], tags } },
+            { type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", name: "d", props: { roleName: "r", policyArns: [UNKNOWN, "arn:aws:iam::aws:policy/IAMFullAccess"] } },
         ]);
-        expect(findings(r, "iam-no-admin-managed-policies")).toEqual(["iam-no-admin-managed-policies[Policy::AdministratorAccess]", "iam-no-admin-managed-policies[Policy::PowerUserAccess]"]);
+        expect(findings(r, "iam-no-admin-managed-policies")).toEqual([
+            "iam-no-admin-managed-policies[Policy::AdministratorAccess]",
+            "iam-no-admin-managed-policies[Policy::IAMFullAccess]",
+            "iam-no-admin-managed-policies[Policy::PowerUserAccess]",
+        ]);
+    });
+
+    it("still check the known statements and actions of a document with unknowns in it", async () => {
+        const r = await check(pack.host(), [
+            { type: POLICY, props: { policy: { Version: "2012-10-17", Statement: [UNKNOWN, allow(["s3:GetObject", UNKNOWN, "iam:CreateUser"])] }, tags } },
+        ]);
+        expect(findings(r, "iam-no-wildcard-write")).toEqual(["iam-no-wildcard-write[Action::iam:CreateUser]"]);
+    });
+
+    it.each([
+        ["every role", "arn:aws:iam::123456789012:role/*"],
+        ["every resource of every service", "arn:aws:*:*:*:*"],
+        ["every user", "arn:aws:iam::*:user/*"],
+        ["every S3 object", "arn:aws:s3:::*/*"],
+    ])("treat a Resource of %s as any resource", async (_case, arn) => {
+        const r = await check(pack.host(), [policy(allow("iam:PassRole", arn))]);
+        expect(findings(r, "iam-no-passrole-wildcard")).toEqual(["iam-no-passrole-wildcard[Action::iam:PassRole]"]);
+    });
+
+    it("leave a named resource with region and account wildcards alone", async () => {
+        const r = await check(pack.host(), [policy(allow("iam:PassRole", "arn:aws:iam::*:role/lab-collector"))]);
+        expect(findings(r, "iam-no-passrole-wildcard")).toEqual([]);
     });
 });
 
 describe("trust policies", () => {
     const pack = usePack();
-    const role = (statement: Record<string, unknown>, arn?: string) => ({ type: "aws:iam/role:Role", props: { assumeRolePolicy: doc({ Action: "sts:AssumeRole", Effect: "Allow", ...statement }), ...(arn ? { arn } : {}), tags } });
+    const role = (statement: Record<string, unknown>) => ({ type: "aws:iam/role:Role", props: { assumeRolePolicy: doc({ Action: "sts:AssumeRole", Effect: "Allow", ...statement }), tags } });
+    const pinnedTo = (...accounts: string[]) => ({ type: "pulumi:providers:aws", name: "aws-lab", props: { region: "eu-west-1", allowedAccountIds: accounts } });
 
-    it("accept services, federated identities and the role's own account", async () => {
+    it("accept services, federated identities and the account the AWS provider is pinned to", async () => {
         const r = await check(pack.host(), [
             role({ Principal: { Service: "lambda.amazonaws.com" } }),
             role({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/tenant/" }, Action: "sts:AssumeRoleWithWebIdentity" }),
-            role({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }, "arn:aws:iam::123456789012:role/x"),
+            { ...role({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }), provider: pinnedTo("123456789012") },
         ]);
         expect(r.violations).toEqual([]);
     });
 
-    it("refuse a wildcard principal, written either way", async () => {
-        const r = await check(pack.host(), [role({ Principal: "*" }), role({ Principal: { AWS: ["*"] } })]);
-        expect(findings(r, "iam-trust-no-wildcard-principal")).toEqual(["iam-trust-no-wildcard-principal[Statement::statement #1]", "iam-trust-no-wildcard-principal[Statement::statement #1]"]);
+    it("read allowedAccountIds as a default provider carries it: a JSON list in a string", async () => {
+        const provider = { type: "pulumi:providers:aws", name: "default", props: { allowedAccountIds: '["123456789012"]' } };
+        const r = await check(pack.host(), [{ ...role({ Principal: { AWS: "123456789012" } }), provider }]);
+        expect(findings(r, "iam-trust-cross-account-external-id")).toEqual([]);
+    });
+
+    it("refuse a wildcard principal, written either way, and an Allow with NotPrincipal", async () => {
+        const r = await check(pack.host(), [role({ Principal: "*" }), role({ Principal: { AWS: ["*"] } }), role({ NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } })]);
+        expect(findings(r, "iam-trust-no-wildcard-principal")).toEqual(Array(3).fill("iam-trust-no-wildcard-principal[Statement::statement #1]"));
+        expect(r.violations.find((v) => v.message.includes("NotPrincipal"))?.message).toContain("every AWS principal but the ones named");
     });
 
     it("require sts:ExternalId for another account, and accept it with one", async () => {
         const other = { Principal: { AWS: "arn:aws:iam::999999999999:root" } };
-        const r = await check(pack.host(), [role(other, "arn:aws:iam::123456789012:role/x"), role({ ...other, Condition: { StringEquals: { "sts:ExternalId": "lab" } } }, "arn:aws:iam::123456789012:role/y")]);
+        const r = await check(pack.host(), [
+            { ...role(other), provider: pinnedTo("123456789012") },
+            { ...role({ ...other, Condition: { StringEquals: { "sts:ExternalId": "lab" } } }), provider: pinnedTo("123456789012") },
+        ]);
         expect(findings(r, "iam-trust-cross-account-external-id")).toEqual(["iam-trust-cross-account-external-id[Statement::statement #1]"]);
+    });
+
+    it.each([
+        ["a wildcard ExternalId", { StringLike: { "sts:ExternalId": "*" } }],
+        ["StringNotEquals", { StringNotEquals: { "sts:ExternalId": "lab" } }],
+        ["only a Null check", { Null: { "sts:ExternalId": "false" } }],
+    ])("do not count %s as requiring an ExternalId", async (_case, condition) => {
+        const r = await check(pack.host(), [role({ Principal: { AWS: "999999999999" }, Condition: condition })]);
+        expect(findings(r, "iam-trust-cross-account-external-id")).toEqual(["iam-trust-cross-account-external-id[Statement::statement #1]"]);
+    });
+
+    it("leave a condition not known until the update alone", async () => {
+        const statement = { Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "999999999999" }, Condition: UNKNOWN };
+        const r = await check(pack.host(), [{ type: "aws:iam/role:Role", props: { assumeRolePolicy: { Version: "2012-10-17", Statement: [statement] }, tags } }]);
+        expect(findings(r, "iam-trust-cross-account-external-id")).toEqual([]);
     });
 
     it("take the own accounts from the policy config", async () => {

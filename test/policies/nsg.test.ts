@@ -20,8 +20,8 @@ describe("the NSG engine", () => {
     });
 
     it("knows every way of saying 'the Internet'", () => {
-        for (const s of ["*", "Any", "ANY", "Internet", "internet", "0.0.0.0/0", "::/0", "0.0.0.0/1", "128.0.0.0/1"]) expect({ s, open: isInternetSource(s) }).toEqual({ s, open: true });
-        for (const s of ["10.0.0.0/8", "192.168.1.0/24", "VirtualNetwork", "AzureLoadBalancer", "203.0.113.7/32", "100.64.0.0/10"]) expect({ s, open: isInternetSource(s) }).toEqual({ s, open: false });
+        for (const s of ["*", "Any", "ANY", "Internet", "internet", "0.0.0.0/0", "::/0", "::0/0", "0:0:0:0:0:0:0:0/0", "2000::/3", "0.0.0.0/1", "128.0.0.0/1"]) expect({ s, open: isInternetSource(s) }).toEqual({ s, open: true });
+        for (const s of ["10.0.0.0/8", "192.168.1.0/24", "VirtualNetwork", "AzureLoadBalancer", "203.0.113.7/32", "100.64.0.0/10", "fd00::/8", "2001:db8::/32"]) expect({ s, open: isInternetSource(s) }).toEqual({ s, open: false });
     });
 });
 
@@ -70,6 +70,13 @@ describe("NSG policies", () => {
         expect(findings(r, "nsg-no-internet-management-ports")).toEqual([]);
     });
 
+    it("judge ICMP from the Internet by protocol, not by its (meaningless) port field", async () => {
+        const r = await check(pack.host(), [nsg(rule({ name: "ping", sourceAddressPrefix: "*", protocol: "Icmp", destinationPortRange: "*" }))]);
+        expect(findings(r, "nsg-no-internet-all-ports")).toEqual([]);
+        expect(findings(r, "nsg-no-internet-management-ports")).toEqual([]);
+        expect(r.violations.map((v) => [v.policy, v.enforcementLevel, v.message.replace(/^.*?: /, "")])).toEqual([["nsg-internet-open-ports", "advisory", "rule 'ping' allows ICMP from *"]]);
+    });
+
     it("report other Internet-open ports as advisory", async () => {
         const r = await check(pack.host(), [nsg(rule({ name: "https", sourceAddressPrefix: "*", destinationPortRange: "443" }))]);
         expect(r.violations.map((v) => [v.policy, v.enforcementLevel])).toEqual([["nsg-internet-open-ports", "advisory"]]);
@@ -112,6 +119,7 @@ describe("subnets and NICs", () => {
                 { name: "snet-in", addressPrefix: "10.0.4.0/28", delegations: [{ name: "d", serviceName: "Microsoft.Network/dnsResolvers" }] },
             ]),
             { type: "azure-native:network:Subnet", props: { subnetName: "snet-standalone", addressPrefix: "10.0.5.0/24" } },
+            { type: "azure-native:network:Subnet", props: { subnetName: "AzureBastionSubnet", addressPrefix: "10.0.6.0/26" } },
         ]);
         expect(findings(r, "nsg-subnet-has-nsg")).toEqual(["nsg-subnet-has-nsg[Subnet::snet-bare]", "nsg-subnet-has-nsg[Subnet::snet-standalone]"]);
     });

@@ -5,7 +5,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { specialResourceSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { PolicyHost } from "../../cli/engine/analyzer";
+import { UserError } from "../../cli/engine/errors";
 import { policiesMarkdown } from "../../cli/commands/policies";
 import { LABS_CLI, ROOT } from "../support";
 import { PACK_DIR, check, findings, usePack } from "./support";
@@ -47,6 +49,35 @@ describe("the pack's metadata", () => {
         const off = await check(pack.host(), resources, { all: "disabled" });
         expect(off.violations).toEqual([]);
         await expect(check(pack.host(), resources, { "nsg-no-such": "advisory" })).rejects.toThrowError(/names nsg-no-such, which labs-policies does not have/);
+    });
+
+    it("takes `all` as a level or as {enforcementLevel}, and refuses bad levels, unknown settings and settings of the wrong type", async () => {
+        const resources = [{ type: "azure-native:network:NetworkSecurityGroup", props: { securityRules: [{ name: "bad", direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "*", destinationPortRange: "22" }] } }];
+        const off = await check(pack.host(), resources, { all: { enforcementLevel: "disabled" } });
+        expect(off.violations).toEqual([]);
+        await expect(check(pack.host(), resources, { all: "strict" })).rejects.toThrowError('the policy config gives all the level "strict"; use one of advisory, mandatory, disabled, remediate.');
+        await expect(check(pack.host(), resources, { all: { enforcementLevel: "advisory", accountIds: [] } })).rejects.toThrowError(/"all" entry may only set enforcementLevel/);
+        await expect(check(pack.host(), resources, { "nsg-no-internet-all-ports": { ports: [22] } })).rejects.toThrowError(
+            "the policy config sets nsg-no-internet-all-ports.ports, which the policy does not read; it has no settings besides enforcementLevel.",
+        );
+        await expect(check(pack.host(), resources, { "iam-trust-cross-account-external-id": { accountIds: "123456789012" } })).rejects.toThrowError(
+            'the policy config sets iam-trust-cross-account-external-id.accountIds to "123456789012"; it must be a list of strings.',
+        );
+        await expect(check(pack.host(), resources, { "iam-trust-cross-account-external-id": { accountIds: [123456789012] } })).rejects.toThrowError(/must be a list of strings/);
+    });
+
+    it("receives a resource passed as an input as its id, as the Pulumi CLI sends it", async () => {
+        const bucket = { type: "aws:s3/bucket:Bucket", name: "logs", props: { bucket: "lab-logs", serverSideEncryptionConfiguration: { rule: {} }, tags: { lab: "t", owner: "o", expires: "2999-01-01" } } };
+        const reference = { [specialSigKey]: specialResourceSig, urn: "urn:pulumi:test::labs::aws:s3/bucket:Bucket::logs", id: "lab-logs" };
+        const block = { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", props: { bucket: reference, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } };
+        // Matched to its bucket by name: only possible if the reference arrived as the id.
+        expect(findings(await check(pack.host(), [bucket, block]), "s3-public-access-block")).toEqual([]);
+    });
+
+    it("turns a pack that fails while analyzing into a clear error, not a crash", async () => {
+        const odd = { type: "aws:s3/bucket:Bucket", name: "odd", props: { bucket: { [specialSigKey]: "not-a-signature" } } };
+        await expect(check(pack.host(), [odd])).rejects.toThrowError(/^the policy pack failed while analyzing urn:pulumi:test::labs::aws:s3\/bucket:Bucket::odd: [\s\S]*Unrecognized signature 'not-a-signature'/);
+        await expect(check(pack.host(), [odd])).rejects.toBeInstanceOf(UserError);
     });
 
     it("reports a policy that fails on a resource as a violation, not a crash", async () => {

@@ -1,0 +1,145 @@
+// The RMS lab of "The Evolution of AD RMS to Azure Information Protection": two AD forests
+// (legacy jog.local, modern geekintheweeds.com) in their own resource groups, their VNets
+// peered, each with a VPN gateway and a site-to-site tunnel to the home lab, and a two-way
+// forest trust. The gateways (30-45 minutes each) build in parallel with everything else:
+// nothing depends on a gateway but its own tunnel.
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { RmsLabArgs } from "./config";
+import { AdForest } from "./forest";
+import { script } from "./scripts";
+import { TenantUsers } from "./tenant";
+
+export type { RmsLabArgs } from "./config";
+
+export class RmsLab extends pulumi.ComponentResource {
+    readonly forests: AdForest[];
+    readonly connections: network.VirtualNetworkGatewayConnection[] = [];
+    readonly tenant?: TenantUsers;
+    readonly outputs: Record<string, pulumi.Input<unknown>>;
+
+    constructor(name: string, args: RmsLabArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("labs:rms:RmsLab", name, {}, opts);
+        const dcOf = (i: number) => args.forests[i].servers.find((s) => s.roles.includes("dc"))!;
+        this.forests = args.forests.map(
+            (spec, i) =>
+                new AdForest(
+                    spec.name,
+                    {
+                        spec,
+                        location: args.location,
+                        stack: args.stack,
+                        tags: args.tags,
+                        windows: args.windows,
+                        // Each forest finds the others through conditional forwarders (the trust needs them).
+                        forwardTo: args.forestTrust ? args.forests.flatMap((other, j) => (j === i ? [] : [{ zone: other.domain, ip: dcOf(j).ip }])) : [],
+                        vpnSku: args.vpn.enabled ? args.vpn.sku : undefined,
+                        outboundInternet: args.outboundInternet,
+                        bastion: i === 0 && args.bastionSubnet !== undefined,
+                    },
+                    { parent: this },
+                ),
+        );
+
+        this.createPeerings();
+        if (args.vpn.enabled) {
+            for (const forest of this.forests) {
+                const key = args.vpn.sharedKey ?? new random.RandomPassword(`${forest.spec.name}-vpn-shared-key`, { length: 32, special: false }, { parent: this }).result;
+                this.connections.push(forest.gateway!.connectTo("home", args.vpn.home, pulumi.secret(key)));
+            }
+        }
+        if (args.forestTrust) this.createTrusts(args);
+        if (args.tenant.enabled) this.tenant = new TenantUsers("tenant", { domain: args.tenant.domain, users: args.tenant.users }, { parent: this });
+
+        this.outputs = this.describe(args);
+        this.registerOutputs({});
+    }
+
+    /** Every pair both ways, one at a time (each updates both VNets). No gateway transit: each VNet has its own gateway. */
+    private createPeerings(): void {
+        const all: network.VirtualNetworkPeering[] = [];
+        for (const from of this.forests) {
+            for (const to of this.forests.filter((f) => f !== from)) {
+                const peeringName = `peer-${from.spec.name}-to-${to.spec.name}`;
+                all.push(
+                    new network.VirtualNetworkPeering(
+                        peeringName,
+                        {
+                            virtualNetworkPeeringName: peeringName,
+                            virtualNetworkName: from.network.vnet.name,
+                            resourceGroupName: from.resourceGroup.name,
+                            remoteVirtualNetwork: { id: to.network.vnet.id },
+                            allowVirtualNetworkAccess: true,
+                            allowForwardedTraffic: false,
+                            allowGatewayTransit: false,
+                            useRemoteGateways: false,
+                        },
+                        { parent: this, dependsOn: all.slice(-1) },
+                    ),
+                );
+            }
+        }
+    }
+
+    /** Two-way trusts from the first forest to each other one, once both answer for their domains. */
+    private createTrusts(args: RmsLabArgs): void {
+        const [first, ...others] = this.forests;
+        let previous: pulumi.Resource | undefined;
+        for (const other of others) {
+            previous = first.servers[first.dc.name].runScript(
+                `forest-trust-${other.spec.name}`,
+                {
+                    script: script("New-ForestTrust"),
+                    parameters: { RemoteForest: other.spec.domain, RemoteUser: args.windows.adminUsername },
+                    protectedParameters: { RemotePassword: other.adminPassword },
+                    runAsUser: first.adminUser,
+                    runAsPassword: first.adminPassword,
+                    timeoutSeconds: 3600,
+                },
+                { dependsOn: [first.domainReady, other.domainReady, ...(previous ? [previous] : [])], customTimeouts: { create: "90m", update: "90m", delete: "30m" } },
+            );
+            first.steps[`${first.dc.name}/forest-trust-${other.spec.name}`] = previous as (typeof first.steps)[string];
+        }
+    }
+
+    private describe(args: RmsLabArgs): Record<string, pulumi.Input<unknown>> {
+        const reach = (forest: AdForest, ip: string) =>
+            [
+                args.vpn.enabled ? `RDP to ${ip} from the home lab (${args.vpn.home.addressSpaces.join(", ")}) over the site-to-site VPN` : undefined,
+                this.forests[0].bastion
+                    ? `az network bastion rdp --name bas-rms-${this.forests[0].spec.name} --resource-group rg-rms-${this.forests[0].spec.name}-${args.stack} --target-ip-address ${ip}`
+                    : undefined,
+                `az vm run-command invoke --resource-group rg-rms-${forest.spec.name}-${args.stack} --name <server> --command-id RunPowerShellScript --scripts "Get-Content C:\\ProgramData\\Labs\\rms-lab.log -Tail 20"`,
+            ].filter(Boolean);
+        return {
+            forests: this.forests.map((f) => ({
+                name: f.spec.name,
+                domain: f.spec.domain,
+                netbios: f.spec.netbios,
+                resourceGroup: f.resourceGroup.name,
+                addressSpace: f.spec.addressSpace,
+                adminUser: f.adminUser,
+                rmsClusterUrl: f.rmsClusterUrl,
+                servers: f.spec.servers.map((s) => ({ name: s.name, roles: s.roles, privateIp: s.ip, fqdn: `${s.name}.${f.spec.domain}`, reach: reach(f, s.ip) })),
+                vpnGatewayPublicIp: f.gateway?.publicIp.ipAddress,
+            })),
+            // Secret, apart from the rest so `pulumi stack output rms-lab` shows everything else.
+            adminPasswords: pulumi.secret(pulumi.all(this.forests.map((f) => f.adminPassword)).apply((p) => Object.fromEntries(this.forests.map((f, i) => [f.adminUser, p[i]])))),
+            safeModePasswords: pulumi.secret(pulumi.all(this.forests.map((f) => f.safeModePassword)).apply((p) => Object.fromEntries(this.forests.map((f, i) => [f.spec.domain, p[i]])))),
+            homeRouter: args.vpn.enabled
+                ? this.forests.map((f) => ({
+                      tunnel: `lab ${f.spec.name}`,
+                      remoteGateway: f.gateway!.publicIp.ipAddress,
+                      remoteNetworks: [f.spec.addressSpace],
+                      localNetworks: args.vpn.home.addressSpaces,
+                      protocol: "IKEv2, route-based; the shared key is in vpnSharedKeys",
+                  }))
+                : "no VPN (rmsVpnEnabled is false)",
+            vpnSharedKeys: args.vpn.enabled ? pulumi.secret(pulumi.all(this.connections.map((c) => c.sharedKey)).apply((k) => Object.fromEntries(this.forests.map((f, i) => [f.spec.name, k[i]])))) : undefined,
+            tenantUsers: this.tenant?.userPrincipalNames,
+            tenantUserPasswords: this.tenant?.passwords,
+            entraConnect: "The Entra Connect installer needs a signed-in download from the Entra admin center: see C:\\EntraConnect\\README.txt on the aadc server.",
+        };
+    }
+}
