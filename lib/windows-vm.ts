@@ -217,7 +217,8 @@ export class WindowsVm extends pulumi.ComponentResource {
                 runAsPassword: script.runAsPassword,
                 tags: this.args.tags,
             },
-            { parent: this, ...opts },
+            // Secret in state whatever the caller passed: the protected parameters and the run-as password.
+            { parent: this, ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "protectedParameters", "runAsPassword"] },
         );
     }
 }

@@ -66,7 +66,7 @@ export async function checkCommand(options: CheckOptions, write: (text: string) 
  * Whether `pulumi preview` would fail on these diagnostics: any mandatory one, the
  * exemptions-applied reports included when config made that policy mandatory.
  */
-export function failsCheck(report: CheckReport): boolean {
+export function failsCheck(report: Pick<CheckReport, "violations" | "exemptions">): boolean {
     return [...report.violations, ...report.exemptions].some((v) => v.enforcementLevel === "mandatory");
 }
 

@@ -71,8 +71,9 @@ export const DEFAULT_FORESTS = [
         addressSpace: "10.120.0.0/16",
         subnetPrefix: "10.120.0.0/24",
         gatewaySubnetPrefix: "10.120.255.0/27",
-        // Entra Connect v2 supports Windows Server 2016 to 2022, not 2025.
-        windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest",
+        // Entra Connect v2 supports Windows Server 2016 to 2022, not 2025. 2022 images now live in
+        // their own offer, windowsserver2022.
+        windowsImage: "MicrosoftWindowsServer:windowsserver2022:2022-datacenter-azure-edition:latest",
         servers: [
             { name: "gitw-dc1", ip: "10.120.0.4", roles: ["dc", "adcs"] },
             { name: "gitw-rms1", ip: "10.120.0.5", roles: ["rms", "sql"] },

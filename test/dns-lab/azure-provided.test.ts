@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
 import { input, ofType, one, output, planLab, stackOutput } from "../support";
-import { itKeepsTheLabHygiene } from "./hygiene";
+import { itKeepsTheLabHygiene } from "../hygiene";
+import { DNS_LAB } from "./expectations";
 
 describe("dns-lab: azure-provided", () => {
     let plan: Plan;
@@ -55,5 +56,5 @@ describe("dns-lab: azure-provided", () => {
         ]);
     });
 
-    itKeepsTheLabHygiene(() => plan);
+    itKeepsTheLabHygiene(() => plan, DNS_LAB);
 });

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
 import { ROOT, input, ofType, one, output, planLab, stackOutput } from "../support";
-import { itKeepsTheLabHygiene } from "./hygiene";
+import { itKeepsTheLabHygiene } from "../hygiene";
+import { DNS_LAB } from "./expectations";
 
 const SCRIPT = fs.readFileSync(path.join(ROOT, "stacks", "dns-lab", "scripts", "Configure-DnsForwarder.ps1"), "utf8");
 const RUN_COMMAND = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
@@ -89,7 +90,7 @@ describe("dns-lab: byo-forwarders, full mesh (default)", () => {
         expect(stackOutput<Array<{ name: string; role: string }>>(plan, "dns-lab.vms").map((v) => `${v.name}:${v.role}`)).toEqual(["azuredns:dns-forwarder", "azuredns1:client", "azuredns2:dns-forwarder"]);
     });
 
-    itKeepsTheLabHygiene(() => plan);
+    itKeepsTheLabHygiene(() => plan, DNS_LAB);
 });
 
 describe("dns-lab: byo-forwarders, hub and spoke with three VNets", () => {

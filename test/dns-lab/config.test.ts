@@ -1,29 +1,13 @@
 // The DNS lab's settings, read in-process from the dev stack plus overrides: one test per
 // message a user can get, and the defaults each pattern starts from.
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { loadProject, loadStackConfig } from "../../cli/engine/project";
-import { Problems, SettingsReader, formatProblem } from "../../lib/config";
+import { formatProblem } from "../../lib/config";
 import { readCommonSettings, readWindowsSettings } from "../../lib/common";
-import { prepareLabs } from "../../stacks";
 import { type DnsLabArgs, readDnsLabSettings } from "../../stacks/dns-lab/config";
 import { ProgramError } from "../../cli/engine/errors";
 import { evaluateInChild } from "../../cli/engine/fork";
 import { ROOT } from "../support";
-
-function configure(overrides: Record<string, unknown>, remove: string[] = []): SettingsReader {
-    const config = loadStackConfig(loadProject(ROOT), "dev", Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`labs:${k}`, v])));
-    for (const key of remove) delete config.values[`labs:${key}`];
-    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-    return new SettingsReader(new Problems(), "labs");
-}
-
-/** Every problem the program reports for the dev stack with these settings. */
-function problems(overrides: Record<string, unknown>, remove: string[] = []): string[] {
-    const reader = configure(overrides, remove);
-    prepareLabs(reader, "dev");
-    return reader.problems.list.map(formatProblem);
-}
+import { configure, problems } from "../settings";
 
 function settings(overrides: Record<string, unknown>): DnsLabArgs {
     const reader = configure(overrides);

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
 import { input, ofType, one, output, planLab, stackOutput } from "../support";
-import { itKeepsTheLabHygiene } from "./hygiene";
+import { itKeepsTheLabHygiene } from "../hygiene";
+import { DNS_LAB } from "./expectations";
 
 const last = (id: string) => id.split("/").pop();
 
@@ -62,5 +63,5 @@ describe("dns-lab: private-resolver", () => {
         expect(output(one(plan, "azure-native:dnsresolver:InboundEndpoint", "dnspr-vnet1-in"), "ipConfigurations[0].privateIpAddress")).toBe("10.101.1.4");
     });
 
-    itKeepsTheLabHygiene(() => plan);
+    itKeepsTheLabHygiene(() => plan, DNS_LAB);
 });

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
 import { input, ofType, one, planLab, stackOutput } from "../support";
-import { itKeepsTheLabHygiene } from "./hygiene";
+import { itKeepsTheLabHygiene } from "../hygiene";
+import { DNS_LAB } from "./expectations";
 
 describe("dns-lab: private-zones", () => {
     let plan: Plan;
@@ -63,5 +64,5 @@ describe("dns-lab: private-zones", () => {
         expect(checks.filter((c) => c.name.startsWith("azuredns2."))).toEqual([]);
     });
 
-    itKeepsTheLabHygiene(() => plan);
+    itKeepsTheLabHygiene(() => plan, DNS_LAB);
 });

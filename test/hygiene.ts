@@ -1,13 +1,29 @@
-// What every DNS lab pattern must get right, whatever it builds: auto-shutdown on every VM,
-// secrets kept secret, no public IP or Internet-open port, an NSG on every ordinary subnet,
-// tags on everything that takes them.
+// What every lab must get right, whatever it builds: auto-shutdown on every VM, secrets kept
+// secret, no public IP on a VM and none at all beyond the ones a lab names, no Internet-open
+// port, an NSG on every ordinary subnet, tags on everything that takes them.
 import { expect, it } from "vitest";
-import type { Plan } from "../../cli/engine/plan";
-import { isSecret } from "../../cli/engine/wire";
-import { SERVICE_SUBNETS } from "../../lib/network-rules";
-import { acceptsTags, input, inputIsSecret, ofType, one, output, stackOutputRaw } from "../support";
+import type { Plan, PlannedResource } from "../cli/engine/plan";
+import { isSecret } from "../cli/engine/wire";
+import { SERVICE_SUBNETS } from "../lib/network-rules";
+import type { ImageReference } from "../lib/windows-vm";
+import { acceptsTags, input, inputIsSecret, ofType, one, output, stackOutputRaw } from "./support";
 
-export function itKeepsTheLabHygiene(getPlan: () => Plan): void {
+export interface LabExpectations {
+    /** The `lab` tag. */
+    lab: string;
+    /** The resource groups the lab's Azure resources may be in. */
+    resourceGroups: string[];
+    /** Stack outputs (paths) that hold the admin passwords: secret. */
+    secretOutputs: string[];
+    /** Stack outputs (paths) that describe the VMs: not secret, so they stay readable. */
+    plainOutputs: string[];
+    /** Public IP resources the lab may create (gateways, NAT), by logical name; VMs never get one. */
+    publicIps?: RegExp;
+    /** The image each VM should run. */
+    imageOf: (vm: PlannedResource) => ImageReference;
+}
+
+export function itKeepsTheLabHygiene(getPlan: () => Plan, expected: LabExpectations): void {
     it("gives every VM an enabled daily auto-shutdown named shutdown-computevm-<vm> that targets it", () => {
         const plan = getPlan();
         const vms = ofType(plan, "azure-native:compute:VirtualMachine");
@@ -32,13 +48,14 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan): void {
             expect(inputIsSecret(vm, "osProfile.adminPassword")).toBe(true);
             expect(input<string>(vm, "osProfile.adminPassword")).toHaveLength(24);
         }
-        expect(isSecret(stackOutputRaw(plan, "dns-lab.adminPassword"))).toBe(true);
-        expect(isSecret(stackOutputRaw(plan, "dns-lab.vms"))).toBe(false);
+        for (const p of expected.secretOutputs) expect({ p, secret: isSecret(stackOutputRaw(plan, p)) }).toEqual({ p, secret: true });
+        for (const p of expected.plainOutputs) expect({ p, secret: isSecret(stackOutputRaw(plan, p)) }).toEqual({ p, secret: false });
     });
 
-    it("creates no public IP and no NIC that asks for one", () => {
+    it("creates no NIC that asks for a public IP, and no public IP beyond the lab's gateways", () => {
         const plan = getPlan();
-        expect(ofType(plan, "azure-native:network:PublicIPAddress")).toEqual([]);
+        const allowed = expected.publicIps;
+        expect(ofType(plan, "azure-native:network:PublicIPAddress").map((p) => p.name).filter((n) => !allowed?.test(n))).toEqual([]);
         for (const nic of ofType(plan, "azure-native:network:NetworkInterface")) {
             for (const config of input<Array<Record<string, unknown>>>(nic, "ipConfigurations")) expect(config.publicIPAddress).toBeUndefined();
         }
@@ -69,12 +86,14 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan): void {
         const azure = plan.resources.filter((r) => r.custom && r.type.startsWith("azure-native:"));
         const tagged = azure.filter((r) => acceptsTags(r.type));
         expect(tagged.length).toBeGreaterThan(5);
-        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: "dns-lab", owner: "lab-user@example.com", expires: "2026-12-31" } });
+        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: expected.lab, owner: "lab-user@example.com", expires: "2026-12-31" } });
     });
 
-    it("puts every Azure resource in the lab's resource group", () => {
+    it("puts every Azure resource in the lab's resource groups", () => {
         const plan = getPlan();
-        for (const r of plan.resources.filter((x) => x.custom && x.type.startsWith("azure-native:"))) expect({ urn: r.urn, rg: input(r, "resourceGroupName") }).toEqual({ urn: r.urn, rg: "rg-dns-lab-dev" });
+        for (const r of plan.resources.filter((x) => x.custom && x.type.startsWith("azure-native:"))) {
+            expect({ urn: r.urn, rg: expected.resourceGroups.includes(input(r, "resourceGroupName")) }).toEqual({ urn: r.urn, rg: true });
+        }
     });
 
     it("builds VMs with Trusted Launch, boot diagnostics on managed storage and the configured image and size", () => {
@@ -82,7 +101,7 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan): void {
             expect(input(vm, "securityProfile")).toEqual({ securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
             expect(input(vm, "diagnosticsProfile")).toEqual({ bootDiagnostics: { enabled: true } });
             expect(input(vm, "hardwareProfile.vmSize")).toBe("Standard_B2s");
-            expect(input(vm, "storageProfile.imageReference")).toEqual({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter-azure-edition", version: "latest" });
+            expect(input(vm, "storageProfile.imageReference")).toEqual(expected.imageOf(vm));
             expect(output(vm, "osProfile.adminPassword")).toBeNull();
         }
     });

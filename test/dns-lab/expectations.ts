@@ -1,0 +1,10 @@
+// What the lab-wide hygiene checks expect of the DNS lab.
+import type { LabExpectations } from "../hygiene";
+
+export const DNS_LAB: LabExpectations = {
+    lab: "dns-lab",
+    resourceGroups: ["rg-dns-lab-dev"],
+    secretOutputs: ["dns-lab.adminPassword"],
+    plainOutputs: ["dns-lab.vms"],
+    imageOf: () => ({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter-azure-edition", version: "latest" }),
+};
