@@ -124,7 +124,8 @@ export class Setting {
     integer(min: number, max: number): number | undefined {
         const v = typeof this.value === "string" && /^-?\d+$/.test(this.value) ? Number(this.value) : this.value;
         if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-            this.problem(`a whole number from ${min} to ${max}`);
+            // Config holds numbers as text; show a number as the user wrote it, unquoted.
+            this.problem(`a whole number from ${min} to ${max}`, typeof v === "number" ? v : this.value);
             return undefined;
         }
         return v;

@@ -107,7 +107,8 @@ export class VpnGateway extends pulumi.ComponentResource {
                 sharedKey: pulumi.secret(sharedKey),
                 routingWeight: 0,
             },
-            { parent: this, additionalSecretOutputs: ["sharedKey"], customTimeouts: { create: "30m", update: "30m", delete: "30m" } },
+            // Azure ignores a new sharedKey on an existing connection: a new key means a new connection.
+            { parent: this, additionalSecretOutputs: ["sharedKey"], replaceOnChanges: ["sharedKey"], customTimeouts: { create: "30m", update: "30m", delete: "30m" } },
         );
     }
 }

@@ -1,9 +1,11 @@
 // A lab Windows server: static private IP, no public IP, generated admin password kept
 // secret, Trusted Launch, boot diagnostics on managed storage, and an auto-shutdown
-// schedule. Scripts run on it through managed Run Commands that fail the deployment on error.
+// schedule. Scripts run on it through managed Run Commands that fail the deployment on error;
+// restarts between them are done from outside, by the Azure CLI.
 import * as compute from "@pulumi/azure-native/compute";
 import * as devtestlab from "@pulumi/azure-native/devtestlab";
 import * as network from "@pulumi/azure-native/network";
+import * as local from "@pulumi/command/local";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, type ConfigProblem } from "./config";
 
@@ -61,6 +63,8 @@ export interface RunScriptArgs {
     runAsUser?: pulumi.Input<string>;
     /** Optional. That account's password; pass a secret (Azure keeps it protected). */
     runAsPassword?: pulumi.Input<string>;
+    /** Optional. Pass every parameter value base64-encoded (UTF-8); the script decodes them. Default: false. */
+    base64Parameters?: boolean;
 }
 
 export const DEFAULT_VM_SIZE = "Standard_B2s";
@@ -197,9 +201,13 @@ export class WindowsVm extends pulumi.ComponentResource {
     /**
      * Runs a PowerShell script on the VM once it exists, as an Azure managed Run Command.
      * A failing script fails `pulumi up`; changing the script or its parameters runs it again.
+     * The step goes with its VM (`deletedWith`): Azure refuses to delete a Run Command from a
+     * stopped VM, and auto-shutdown stops lab VMs every evening.
      */
     runScript(name: string, script: RunScriptArgs, opts?: pulumi.CustomResourceOptions): compute.VirtualMachineRunCommandByVirtualMachine {
-        const toParameters = (p: Record<string, pulumi.Input<string>> | undefined) => (p ? Object.entries(p).map(([n, value]) => ({ name: n, value })) : undefined);
+        // Run Command puts parameters on a command line; base64 values survive spaces, quotes and `;`.
+        const encode = (value: pulumi.Input<string>) => (script.base64Parameters ? pulumi.output(value).apply((v) => Buffer.from(v, "utf8").toString("base64")) : value);
+        const toParameters = (p: Record<string, pulumi.Input<string>> | undefined) => (p ? Object.entries(p).map(([n, value]) => ({ name: n, value: encode(value) })) : undefined);
         return new compute.VirtualMachineRunCommandByVirtualMachine(
             `${this.vmName}-${name}`,
             {
@@ -218,7 +226,28 @@ export class WindowsVm extends pulumi.ComponentResource {
                 tags: this.args.tags,
             },
             // Secret in state whatever the caller passed: the protected parameters and the run-as password.
-            { parent: this, ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "protectedParameters", "runAsPassword"] },
+            {
+                parent: this,
+                deletedWith: this.vm,
+                ...opts,
+                additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "protectedParameters", "runAsPassword"],
+            },
+        );
+    }
+
+    /**
+     * Restarts the VM from outside (Azure CLI on the machine running `pulumi up`) and returns
+     * once it runs again and its agent is ready. A script cannot restart its own VM safely:
+     * the Run Command would be cut off and the next one could start before the restart.
+     */
+    restart(name: string, opts?: pulumi.CustomResourceOptions): local.Command {
+        return new local.Command(
+            `${this.vmName}-${name}`,
+            {
+                create: pulumi.interpolate`az vm restart --ids ${this.vm.id} --output none && az vm wait --ids ${this.vm.id} --custom "instanceView.vmAgent.statuses[?displayStatus=='Ready']" --timeout 1800 --output none`,
+                triggers: [this.vm.id],
+            },
+            { parent: this, ...opts },
         );
     }
 }

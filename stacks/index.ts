@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type CommonSettings, type WindowsSettings, readCommonSettings, readWindowsSettings } from "../lib/common";
 import { SettingsReader } from "../lib/config";
+import { CollectorLab } from "./collector";
+import { readCollectorSettings } from "./collector/config";
 import { DnsLab } from "./dns-lab";
 import { readDnsLabSettings } from "./dns-lab/config";
 import { RmsLab } from "./rms-lab";
@@ -35,6 +37,13 @@ export const LABS: Record<string, LabDefinition> = {
         prepare(reader, shared) {
             const args = readRmsLabSettings(reader, shared.common(), shared.windows(), shared.stack);
             return () => new RmsLab("rms-lab", args).outputs;
+        },
+    },
+    collector: {
+        summary: "AWS IAM access-key usage into Log Analytics (Logs Ingestion API), a Defender for Cloud Apps audit principal and CloudTrail trail",
+        prepare(reader, shared) {
+            const args = readCollectorSettings(reader, shared.common(), shared.stack);
+            return () => new CollectorLab("collector", args).outputs;
         },
     },
 };

@@ -32,6 +32,25 @@ export function takesTags(type: string): boolean {
     return known;
 }
 
+/** Tags as a map, or as the list some resources take (`[{name, value}]`, e.g. saved searches). */
+function tagMap(tags: unknown): Record<string, unknown> {
+    if (!Array.isArray(tags)) return asObject(tags) ?? {};
+    return Object.fromEntries(tags.map((t) => asObject(t) ?? {}).map((t) => [String(t.name ?? t.key ?? ""), t.value]));
+}
+
+/** An AWS provider's defaultTags.tags; providers carry object-valued settings as JSON text. */
+function providerDefaultTags(defaultTags: unknown): Record<string, unknown> {
+    let value = defaultTags;
+    if (typeof value === "string") {
+        try {
+            value = JSON.parse(value);
+        } catch {
+            return {};
+        }
+    }
+    return asObject(asObject(value)?.tags) ?? {};
+}
+
 export const labsRequiredTags = resourcePolicy(
     {
         name: "labs-required-tags",
@@ -43,7 +62,7 @@ export const labsRequiredTags = resourcePolicy(
     },
     takesTags,
     (props, args) => {
-        const tags = { ...(asObject(whenKnown(() => asObject(asObject(args.provider?.props.defaultTags)?.tags))) ?? {}), ...(asObject(whenKnown(() => props.tags)) ?? {}) };
+        const tags = { ...providerDefaultTags(whenKnown(() => args.provider?.props.defaultTags)), ...tagMap(whenKnown(() => props.tags)) };
         const missing = REQUIRED_TAGS.filter((t) => !asString(tags[t]));
         return missing.length ? [{ finding: `Tags::${missing.join(",")}`, message: `has no ${missing.join(", ")} tag${missing.length > 1 ? "s" : ""}` }] : [];
     },

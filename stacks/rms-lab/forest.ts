@@ -1,10 +1,11 @@
 // One lab of the RMS lab: an Active Directory forest in its own resource group and VNet, its
 // servers, and the steps that give them their roles in one `pulumi up`:
-//   promote the DC -> configure it (DNS forwarding, AD RMS service account, enterprise CA)
-//   promote the DC -> join each member (waits for the domain) -> SQL Express -> AD RMS
-//                                                              -> AD FS role / Entra Connect prep
-// Secrets (DSRM, domain admin, service account, cluster key) travel as protected parameters or
-// as the run-as password, never in a Run Command's plain settings.
+//   promote the DC -> restart it -> configure it (DNS forwarding, AD RMS service account, CA)
+//                               -> join each member (waits for the domain) -> restart it
+//                                  -> SQL Express -> AD RMS; AD FS role; Entra Connect prep
+// Restarts happen from outside (Azure CLI), never from inside a step. Secrets (DSRM, domain
+// admin, service account, cluster key) travel as protected parameters or as the run-as
+// password, never in a Run Command's plain settings; every value is base64 on the way.
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import type * as compute from "@pulumi/azure-native/compute";
@@ -54,6 +55,11 @@ export class AdForest extends pulumi.ComponentResource {
     /** Every step by `<server>/<step>`, e.g. `jog-dc1/promote-dc`. */
     readonly steps: Record<string, compute.VirtualMachineRunCommandByVirtualMachine> = {};
     readonly rmsClusterUrl?: string;
+    /** The AD RMS service account's and cluster key's passwords (secret), when the forest runs AD RMS. */
+    rmsServicePassword?: pulumi.Output<string>;
+    rmsClusterKeyPassword?: pulumi.Output<string>;
+    /** The restart that follows each server's promotion or domain join, by server name. */
+    readonly restarts: Record<string, pulumi.Resource> = {};
 
     constructor(name: string, args: AdForestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("labs:rms:AdForest", name, {}, opts);
@@ -63,10 +69,8 @@ export class AdForest extends pulumi.ComponentResource {
         const rgName = `rg-rms-${spec.name}-${args.stack}`;
         this.resourceGroup = new resources.ResourceGroup(rgName, { resourceGroupName: rgName, location: args.location, tags: args.tags }, parent);
         const common = { resourceGroupName: this.resourceGroup.name, location: args.location, tags: args.tags };
-        const password = (purpose: string) =>
-            new random.RandomPassword(`${spec.name}-${purpose}`, { length: 24, special: true, overrideSpecial: "!#%*()-_=+[]{}:?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 }, parent).result;
-        this.adminPassword = pulumi.secret(password("admin-password"));
-        this.safeModePassword = pulumi.secret(password("dsrm-password"));
+        this.adminPassword = pulumi.secret(this.password("admin-password"));
+        this.safeModePassword = pulumi.secret(this.password("dsrm-password"));
         this.adminUser = `${spec.netbios}\\${args.windows.adminUsername}`;
         this.dc = spec.servers.find((s) => s.roles.includes("dc"))!;
 
@@ -134,7 +138,10 @@ export class AdForest extends pulumi.ComponentResource {
                 {
                     ...common,
                     bastionHostName: `bas-rms-${spec.name}`,
-                    sku: { name: "Basic" },
+                    // Standard: Basic cannot connect by IP address or from the Azure CLI (az network bastion rdp).
+                    sku: { name: "Standard" },
+                    enableTunneling: true,
+                    enableIpConnect: true,
                     ipConfigurations: [{ name: "default", subnet: { id: this.network.subnetId("AzureBastionSubnet") }, publicIPAddress: { id: bastionIp.id } }],
                 },
                 parent,
@@ -145,80 +152,90 @@ export class AdForest extends pulumi.ComponentResource {
         this.registerOutputs({});
     }
 
+    /** A generated password that meets Azure's and Active Directory's complexity rules. */
+    private password(purpose: string): pulumi.Output<string> {
+        return new random.RandomPassword(`${this.spec.name}-${purpose}`, { length: 24, special: true, overrideSpecial: "-_=+.", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 1 }, { parent: this }).result;
+    }
+
     private withRole(role: Role): ServerSpec | undefined {
         return this.spec.servers.find((s) => s.roles.includes(role));
     }
 
     private createSteps(args: AdForestArgs): string | undefined {
         const spec = this.spec;
-        const runAs = { runAsUser: this.adminUser, runAsPassword: this.adminPassword };
         const step = (server: ServerSpec, name: string, run: Parameters<WindowsVm["runScript"]>[1], dependsOn: pulumi.Resource[]) => {
-            const resource = this.servers[server.name].runScript(name, run, { ...STEP_TIMEOUTS, dependsOn });
+            const resource = this.servers[server.name].runScript(name, { ...run, base64Parameters: true }, { ...STEP_TIMEOUTS, dependsOn });
             this.steps[`${server.name}/${name}`] = resource;
             return resource;
         };
+        const restart = (server: ServerSpec, after: pulumi.Resource, why: "promotion" | "join") => {
+            const resource = this.servers[server.name].restart(`restart-after-${why}`, { dependsOn: [after] });
+            this.restarts[server.name] = resource;
+            return resource;
+        };
+        // The domain's administrator, for the steps that act on Active Directory (secret).
+        const domainAdmin = { AdminUser: `${args.windows.adminUsername}@${spec.domain}` };
 
         const promote = step(this.dc, "promote-dc", {
             script: script("Promote-DomainController"),
             parameters: { DomainName: spec.domain, NetbiosName: spec.netbios },
             protectedParameters: { SafeModePassword: this.safeModePassword },
         }, []);
+        const dcUp = restart(this.dc, promote, "promotion");
 
         const rms = this.withRole("rms");
-        const rmsServicePassword = rms
-            ? pulumi.secret(new random.RandomPassword(`${spec.name}-rms-service-password`, { length: 24, special: true, overrideSpecial: "!#%*()-_=+[]{}:?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 }, { parent: this }).result)
-            : undefined;
+        const rmsServicePassword = rms ? pulumi.secret(this.password("rms-service-password")) : undefined;
         const configure = step(this.dc, "configure-dc", {
             script: script("Configure-DomainController"),
             parameters: {
                 DomainName: spec.domain,
+                ...domainAdmin,
                 ConditionalForwarders: args.forwardTo.map((f) => `${f.zone}=${f.ip}`).join(";"),
                 InstallCertificateAuthority: this.dc.roles.includes("adcs") ? "true" : "false",
                 CaCommonName: `${spec.netbios}-ROOT-CA`,
                 RmsServiceAccount: rms ? RMS_SERVICE_ACCOUNT : "",
             },
-            protectedParameters: rmsServicePassword ? { RmsServicePassword: rmsServicePassword } : undefined,
+            protectedParameters: { AdminPassword: this.adminPassword, ...(rmsServicePassword ? { RmsServicePassword: rmsServicePassword } : {}) },
             timeoutSeconds: 3600,
-            ...runAs,
-        }, [promote]);
+        }, [promote, dcUp]);
 
-        const joined = new Map<string, pulumi.Resource>([[this.dc.name, configure]]);
+        const ready = new Map<string, pulumi.Resource>([[this.dc.name, configure]]);
         for (const server of spec.servers.filter((s) => s !== this.dc)) {
-            // Explicitly after the promotion; the script's retry loop then waits out the DC's restart.
-            joined.set(
-                server.name,
-                step(server, "join-domain", {
-                    script: script("Join-Domain"),
-                    parameters: { DomainName: spec.domain, DomainControllerIp: this.dc.ip, JoinUser: args.windows.adminUsername },
-                    protectedParameters: { JoinPassword: this.adminPassword },
-                    timeoutSeconds: 5400,
-                }, [promote]),
-            );
+            // Explicitly after the promotion and the DC's restart; the script's retry loop then
+            // waits until the DC answers for the domain.
+            const joined = step(server, "join-domain", {
+                script: script("Join-Domain"),
+                parameters: { DomainName: spec.domain, DomainControllerIp: this.dc.ip, JoinUser: args.windows.adminUsername },
+                protectedParameters: { JoinPassword: this.adminPassword },
+                timeoutSeconds: 5400,
+            }, [promote, dcUp]);
+            ready.set(server.name, restart(server, joined, "join"));
         }
 
         const sql = this.withRole("sql");
         const sqlInstalled = sql
-            ? step(sql, "install-sql", { script: script("Install-SqlExpress"), parameters: { SysAdmins: `${spec.netbios}\\Domain Admins` }, timeoutSeconds: 3600 }, [joined.get(sql.name)!])
+            ? step(sql, "install-sql", { script: script("Install-SqlExpress"), parameters: { NetbiosName: spec.netbios }, timeoutSeconds: 3600 }, [ready.get(sql.name)!])
             : undefined;
 
         let clusterUrl: string | undefined;
         if (rms && sql && sqlInstalled && rmsServicePassword) {
             clusterUrl = `http://${rms.name}.${spec.domain}`;
+            this.rmsClusterKeyPassword = pulumi.secret(this.password("rms-cluster-key-password"));
+            this.rmsServicePassword = rmsServicePassword;
             step(rms, "install-rms", {
                 script: script("Install-AdRms"),
                 parameters: { DomainName: spec.domain, SqlInstance: `${sql.name}\\SQLEXPRESS`, ClusterUrl: clusterUrl, ServiceAccount: `${spec.netbios}\\${RMS_SERVICE_ACCOUNT}`, CryptographicMode: "1" },
-                protectedParameters: {
-                    ServicePassword: rmsServicePassword,
-                    ClusterKeyPassword: pulumi.secret(new random.RandomPassword(`${spec.name}-rms-cluster-key-password`, { length: 32, special: false }, { parent: this }).result),
-                },
+                protectedParameters: { ServicePassword: rmsServicePassword, ClusterKeyPassword: this.rmsClusterKeyPassword },
                 timeoutSeconds: 3600,
-                ...runAs,
-            }, [joined.get(rms.name)!, sqlInstalled, configure]);
+                // AD RMS registers itself in the domain and creates its database over Windows authentication.
+                runAsUser: this.adminUser,
+                runAsPassword: this.adminPassword,
+            }, [ready.get(rms.name)!, sqlInstalled, configure]);
         }
         const adfs = this.withRole("adfs");
-        if (adfs) step(adfs, "install-adfs", { script: script("Install-AdfsRole") }, [joined.get(adfs.name)!]);
+        if (adfs) step(adfs, "install-adfs", { script: script("Install-AdfsRole") }, [ready.get(adfs.name)!]);
         const aadc = this.withRole("aadc");
-        if (aadc) step(aadc, "prepare-entra-connect", { script: script("Prepare-EntraConnect"), parameters: { DomainName: spec.domain } }, [joined.get(aadc.name)!]);
+        if (aadc) step(aadc, "prepare-entra-connect", { script: script("Prepare-EntraConnect"), parameters: { DomainName: spec.domain } }, [ready.get(aadc.name)!]);
         return clusterUrl;
     }
 

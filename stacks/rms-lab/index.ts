@@ -16,6 +16,8 @@ export type { RmsLabArgs } from "./config";
 export class RmsLab extends pulumi.ComponentResource {
     readonly forests: AdForest[];
     readonly connections: network.VirtualNetworkGatewayConnection[] = [];
+    /** The tunnels' keys as configured (secret), one per forest. */
+    private readonly sharedKeys: Array<pulumi.Output<string>> = [];
     readonly tenant?: TenantUsers;
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
@@ -42,14 +44,15 @@ export class RmsLab extends pulumi.ComponentResource {
                 ),
         );
 
-        this.createPeerings();
+        const peerings = this.createPeerings();
         if (args.vpn.enabled) {
             for (const forest of this.forests) {
-                const key = args.vpn.sharedKey ?? new random.RandomPassword(`${forest.spec.name}-vpn-shared-key`, { length: 32, special: false }, { parent: this }).result;
-                this.connections.push(forest.gateway!.connectTo("home", args.vpn.home, pulumi.secret(key)));
+                const key = pulumi.secret(args.vpn.sharedKey ?? new random.RandomPassword(`${forest.spec.name}-vpn-shared-key`, { length: 32, special: false }, { parent: this }).result);
+                this.sharedKeys.push(key);
+                this.connections.push(forest.gateway!.connectTo("home", args.vpn.home, key));
             }
         }
-        if (args.forestTrust) this.createTrusts(args);
+        if (args.forestTrust) this.createTrusts(args, peerings);
         if (args.tenant.enabled) this.tenant = new TenantUsers("tenant", { domain: args.tenant.domain, users: args.tenant.users }, { parent: this });
 
         this.outputs = this.describe(args);
@@ -57,7 +60,7 @@ export class RmsLab extends pulumi.ComponentResource {
     }
 
     /** Every pair both ways, one at a time (each updates both VNets). No gateway transit: each VNet has its own gateway. */
-    private createPeerings(): void {
+    private createPeerings(): network.VirtualNetworkPeering[] {
         const all: network.VirtualNetworkPeering[] = [];
         for (const from of this.forests) {
             for (const to of this.forests.filter((f) => f !== from)) {
@@ -80,10 +83,11 @@ export class RmsLab extends pulumi.ComponentResource {
                 );
             }
         }
+        return all;
     }
 
-    /** Two-way trusts from the first forest to each other one, once both answer for their domains. */
-    private createTrusts(args: RmsLabArgs): void {
+    /** Two-way trusts from the first forest to each other one, once both answer for their domains and can reach each other. */
+    private createTrusts(args: RmsLabArgs, peerings: network.VirtualNetworkPeering[]): void {
         const [first, ...others] = this.forests;
         let previous: pulumi.Resource | undefined;
         for (const other of others) {
@@ -91,26 +95,25 @@ export class RmsLab extends pulumi.ComponentResource {
                 `forest-trust-${other.spec.name}`,
                 {
                     script: script("New-ForestTrust"),
-                    parameters: { RemoteForest: other.spec.domain, RemoteUser: args.windows.adminUsername },
-                    protectedParameters: { RemotePassword: other.adminPassword },
-                    runAsUser: first.adminUser,
-                    runAsPassword: first.adminPassword,
+                    parameters: { LocalForest: first.spec.domain, LocalUser: args.windows.adminUsername, RemoteForest: other.spec.domain, RemoteUser: args.windows.adminUsername },
+                    protectedParameters: { LocalPassword: first.adminPassword, RemotePassword: other.adminPassword },
                     timeoutSeconds: 3600,
+                    base64Parameters: true,
                 },
-                { dependsOn: [first.domainReady, other.domainReady, ...(previous ? [previous] : [])], customTimeouts: { create: "90m", update: "90m", delete: "30m" } },
+                { dependsOn: [first.domainReady, other.domainReady, ...peerings, ...(previous ? [previous] : [])], customTimeouts: { create: "90m", update: "90m", delete: "30m" } },
             );
             first.steps[`${first.dc.name}/forest-trust-${other.spec.name}`] = previous as (typeof first.steps)[string];
         }
     }
 
     private describe(args: RmsLabArgs): Record<string, pulumi.Input<unknown>> {
-        const reach = (forest: AdForest, ip: string) =>
+        const reach = (forest: AdForest, server: string, ip: string) =>
             [
                 args.vpn.enabled ? `RDP to ${ip} from the home lab (${args.vpn.home.addressSpaces.join(", ")}) over the site-to-site VPN` : undefined,
                 this.forests[0].bastion
                     ? `az network bastion rdp --name bas-rms-${this.forests[0].spec.name} --resource-group rg-rms-${this.forests[0].spec.name}-${args.stack} --target-ip-address ${ip}`
                     : undefined,
-                `az vm run-command invoke --resource-group rg-rms-${forest.spec.name}-${args.stack} --name <server> --command-id RunPowerShellScript --scripts "Get-Content C:\\ProgramData\\Labs\\rms-lab.log -Tail 20"`,
+                `az vm run-command invoke --resource-group rg-rms-${forest.spec.name}-${args.stack} --name ${server} --command-id RunPowerShellScript --scripts "Get-Content C:\\ProgramData\\Labs\\rms-lab.log -Tail 20"`,
             ].filter(Boolean);
         return {
             forests: this.forests.map((f) => ({
@@ -121,7 +124,7 @@ export class RmsLab extends pulumi.ComponentResource {
                 addressSpace: f.spec.addressSpace,
                 adminUser: f.adminUser,
                 rmsClusterUrl: f.rmsClusterUrl,
-                servers: f.spec.servers.map((s) => ({ name: s.name, roles: s.roles, privateIp: s.ip, fqdn: `${s.name}.${f.spec.domain}`, reach: reach(f, s.ip) })),
+                servers: f.spec.servers.map((s) => ({ name: s.name, roles: s.roles, privateIp: s.ip, fqdn: `${s.name}.${f.spec.domain}`, reach: reach(f, s.name, s.ip) })),
                 vpnGatewayPublicIp: f.gateway?.publicIp.ipAddress,
             })),
             // Secret, apart from the rest so `pulumi stack output rms-lab` shows everything else.
@@ -136,7 +139,13 @@ export class RmsLab extends pulumi.ComponentResource {
                       protocol: "IKEv2, route-based; the shared key is in vpnSharedKeys",
                   }))
                 : "no VPN (rmsVpnEnabled is false)",
-            vpnSharedKeys: args.vpn.enabled ? pulumi.secret(pulumi.all(this.connections.map((c) => c.sharedKey)).apply((k) => Object.fromEntries(this.forests.map((f, i) => [f.spec.name, k[i]])))) : undefined,
+            vpnSharedKeys: args.vpn.enabled ? pulumi.secret(pulumi.all(this.sharedKeys).apply((k) => Object.fromEntries(this.forests.map((f, i) => [f.spec.name, k[i]])))) : undefined,
+            // To add a server to an AD RMS cluster, or recover it: its service account and cluster key passwords.
+            rmsPasswords: pulumi.secret(
+                pulumi
+                    .all(this.forests.map((f) => pulumi.all([f.rmsServicePassword ?? "", f.rmsClusterKeyPassword ?? ""])))
+                    .apply((p) => Object.fromEntries(this.forests.flatMap((f, i) => (f.rmsClusterUrl ? [[f.spec.domain, { serviceAccount: `${f.spec.netbios}\\svc-adrms`, servicePassword: p[i][0], clusterKeyPassword: p[i][1] }]] : [])))),
+            ),
             tenantUsers: this.tenant?.userPrincipalNames,
             tenantUserPasswords: this.tenant?.passwords,
             entraConnect: "The Entra Connect installer needs a signed-in download from the Entra admin center: see C:\\EntraConnect\\README.txt on the aadc server.",

@@ -77,7 +77,7 @@ describe("dns-lab defaults", () => {
 
 describe("dns-lab configuration problems: one line each, naming the setting, the value and the expected form", () => {
     it("unknown lab", () => {
-        expect(problems({ labs: ["dns-lab", "nope"] })).toEqual(['labs:labs[1] = "nope": expected one of dns-lab, rms-lab']);
+        expect(problems({ labs: ["dns-lab", "nope"] })).toEqual(['labs:labs[1] = "nope": expected one of dns-lab, rms-lab, collector']);
     });
 
     it("unknown pattern", () => {

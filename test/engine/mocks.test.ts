@@ -62,8 +62,8 @@ describe("Azure (azure-native)", () => {
     it("computes what labs read back: vault URIs, DCR immutable ids, DCE ingestion endpoints, workspace ids", () => {
         const c = cloud();
         expect(c.newResource("azure-native:keyvault:Vault", "kv", "u", { resourceGroupName: "rg", vaultName: "kv-lab" }).computed.properties).toMatchObject({ vaultUri: "https://kv-lab.vault.azure.net/" });
-        expect(c.newResource("azure-native:insights:DataCollectionRule", "dcr", "u", { resourceGroupName: "rg" }).computed.immutableId).toMatch(/^dcr-[0-9a-f]{32}$/);
-        expect((c.newResource("azure-native:insights:DataCollectionEndpoint", "dce", "u", { resourceGroupName: "rg", dataCollectionEndpointName: "dce-lab", location: "eastus" }).computed.logsIngestion as { endpoint: string }).endpoint).toMatch(
+        expect(c.newResource("azure-native:monitor:DataCollectionRule", "dcr", "u", { resourceGroupName: "rg" }).computed.immutableId).toMatch(/^dcr-[0-9a-f]{32}$/);
+        expect((c.newResource("azure-native:monitor:DataCollectionEndpoint", "dce", "u", { resourceGroupName: "rg", dataCollectionEndpointName: "dce-lab", location: "eastus" }).computed.logsIngestion as { endpoint: string }).endpoint).toMatch(
             /^https:\/\/dce-lab-[a-z0-9]{4}\.eastus-1\.ingest\.monitor\.azure\.com$/,
         );
         expect(c.newResource("azure-native:operationalinsights:Workspace", "log", "u", { resourceGroupName: "rg" }).computed.customerId).toMatch(/^[0-9a-f-]{36}$/);

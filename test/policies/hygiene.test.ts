@@ -26,10 +26,21 @@ describe("required tags", () => {
         expect(r.violations[0].enforcementLevel).toBe("advisory");
     });
 
-    it("accept AWS tags given once as the provider's defaultTags", async () => {
+    it("accept AWS tags given once as the provider's defaultTags, as an object or as the JSON text providers carry", async () => {
         const provider: Spec = { type: "pulumi:providers:aws", name: "aws", props: { region: "us-east-1", defaultTags: { tags } } };
         const r = await check(pack.host(), [{ type: "aws:sqs/queue:Queue", props: {}, provider }]);
         expect(findings(r, "labs-required-tags")).toEqual([]);
+        const asText: Spec = { type: "pulumi:providers:aws", name: "aws-text", props: { region: "us-east-1", defaultTags: JSON.stringify({ tags }) } };
+        expect(findings(await check(pack.host(), [{ type: "aws:sqs/queue:Queue", props: {}, provider: asText }]), "labs-required-tags")).toEqual([]);
+        const partial: Spec = { type: "pulumi:providers:aws", name: "aws-partial", props: { region: "us-east-1", defaultTags: JSON.stringify({ tags: { lab: "x" } }) } };
+        expect(findings(await check(pack.host(), [{ type: "aws:sqs/queue:Queue", props: {}, provider: partial }]), "labs-required-tags")).toEqual(["labs-required-tags[Tags::owner,expires]"]);
+    });
+
+    it("read tags given as a list of name and value (saved searches take them so)", async () => {
+        const search = (list: Array<{ name: string; value: string }>): Spec => ({ type: "azure-native:operationalinsights:SavedSearch", props: { category: "c", displayName: "d", query: "q", tags: list } });
+        const all = Object.entries(tags).map(([name, value]) => ({ name, value }));
+        expect(findings(await check(pack.host(), [search(all)]), "labs-required-tags")).toEqual([]);
+        expect(findings(await check(pack.host(), [search(all.slice(0, 1))]), "labs-required-tags")).toEqual(["labs-required-tags[Tags::owner,expires]"]);
     });
 });
 

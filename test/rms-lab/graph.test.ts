@@ -6,9 +6,10 @@ import type { Plan } from "../../cli/engine/plan";
 import { isSecret } from "../../cli/engine/wire";
 import { itKeepsTheLabHygiene } from "../hygiene";
 import { input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
-import { GATEWAY, RMS_LAB, RUN_COMMAND, dependsOn, expectDirectDependency, step } from "./support";
+import { GATEWAY, RESTART, RMS_LAB, RUN_COMMAND, dependsOn, expectDirectDependency, parametersOf, rawParametersOf, step } from "./support";
 
 const LEGACY = ["jog-dc1", "jog-rms1", "jog-sql1"];
+const restartOf = (plan: Plan, server: string, after: "promotion" | "join") => one(plan, RESTART, `${server}-restart-after-${after}`);
 const MODERN = ["gitw-dc1", "gitw-rms1", "gitw-adfs1", "gitw-aadc1"];
 
 describe("rms-lab: the post's two labs (defaults)", () => {
@@ -132,16 +133,63 @@ describe("rms-lab: the post's two labs (defaults)", () => {
             ["jog-dc1", LEGACY.slice(1)],
             ["gitw-dc1", MODERN.slice(1)],
         ] as const) {
-            expectDirectDependency(step(plan, dc, "configure-dc"), step(plan, dc, "promote-dc"));
-            // Members join only after the promotion finished (explicitly, not by luck of timing).
-            for (const m of members) expectDirectDependency(step(plan, m, "join-domain"), step(plan, dc, "promote-dc"));
+            const promote = step(plan, dc, "promote-dc");
+            const dcRestart = restartOf(plan, dc, "promotion");
+            expectDirectDependency(dcRestart, promote);
+            for (const next of [step(plan, dc, "configure-dc"), ...members.map((m) => step(plan, m, "join-domain"))]) {
+                // After the promotion (explicitly, not by luck of timing) and the DC's restart.
+                expectDirectDependency(next, promote);
+                expectDirectDependency(next, dcRestart);
+            }
+            for (const m of members) expectDirectDependency(restartOf(plan, m, "join"), step(plan, m, "join-domain"));
         }
-        expectDirectDependency(step(plan, "jog-sql1", "install-sql"), step(plan, "jog-sql1", "join-domain"));
-        for (const before of [step(plan, "jog-rms1", "join-domain"), step(plan, "jog-sql1", "install-sql"), step(plan, "jog-dc1", "configure-dc")]) expectDirectDependency(step(plan, "jog-rms1", "install-rms"), before);
-        expectDirectDependency(step(plan, "gitw-adfs1", "install-adfs"), step(plan, "gitw-adfs1", "join-domain"));
-        expectDirectDependency(step(plan, "gitw-aadc1", "prepare-entra-connect"), step(plan, "gitw-aadc1", "join-domain"));
-        // The trust needs both forests answering for their domains (conditional forwarders in place).
-        for (const dc of ["jog-dc1", "gitw-dc1"]) expectDirectDependency(step(plan, "jog-dc1", "forest-trust-modern"), step(plan, dc, "configure-dc"));
+        expectDirectDependency(step(plan, "jog-sql1", "install-sql"), restartOf(plan, "jog-sql1", "join"));
+        for (const before of [restartOf(plan, "jog-rms1", "join"), step(plan, "jog-sql1", "install-sql"), step(plan, "jog-dc1", "configure-dc")]) expectDirectDependency(step(plan, "jog-rms1", "install-rms"), before);
+        expectDirectDependency(step(plan, "gitw-adfs1", "install-adfs"), restartOf(plan, "gitw-adfs1", "join"));
+        expectDirectDependency(step(plan, "gitw-aadc1", "prepare-entra-connect"), restartOf(plan, "gitw-aadc1", "join"));
+        // The trust needs both forests answering for their domains (conditional forwarders in place) and the peering.
+        const trust = step(plan, "jog-dc1", "forest-trust-modern");
+        for (const dc of ["jog-dc1", "gitw-dc1"]) expectDirectDependency(trust, step(plan, dc, "configure-dc"));
+        for (const peering of ofType(plan, "azure-native:network:VirtualNetworkPeering")) expectDirectDependency(trust, peering);
+    });
+
+    it("never runs two steps on one VM at once (Azure runs one Run Command per VM at a time)", () => {
+        const runs = ofType(plan, RUN_COMMAND);
+        const vmOf = (r: (typeof runs)[number]) => input<string>(r, "vmName");
+        for (const a of runs) {
+            for (const b of runs) {
+                if (a === b || vmOf(a) !== vmOf(b)) continue;
+                expect({ pair: [a.name, b.name], ordered: dependsOn(plan, a, b) || dependsOn(plan, b, a) }).toEqual({ pair: [a.name, b.name], ordered: true });
+            }
+        }
+    });
+
+    it("restarts servers from outside, with the Azure CLI, after promotion and after joining", () => {
+        const restarts = ofType(plan, RESTART);
+        expect(restarts.map((r) => r.name).sort()).toEqual(
+            ["jog-dc1-restart-after-promotion", "jog-rms1-restart-after-join", "jog-sql1-restart-after-join", "gitw-dc1-restart-after-promotion", "gitw-rms1-restart-after-join", "gitw-adfs1-restart-after-join", "gitw-aadc1-restart-after-join"].sort(),
+        );
+        for (const r of restarts) {
+            const vm = one(plan, "azure-native:compute:VirtualMachine", r.name.replace(/-restart-after-.*$/, ""));
+            expect(input<string>(r, "create")).toBe(
+                `az vm restart --ids ${vm.id} --output none && az vm wait --ids ${vm.id} --custom "instanceView.vmAgent.statuses[?displayStatus=='Ready']" --timeout 1800 --output none`,
+            );
+        }
+    });
+
+    it("deletes each step with its VM, since Azure cannot delete a Run Command from a stopped VM", () => {
+        for (const run of ofType(plan, RUN_COMMAND)) {
+            const vm = one(plan, "azure-native:compute:VirtualMachine", input<string>(run, "vmName"));
+            expect({ run: run.name, deletedWith: run.options.deletedWith }).toEqual({ run: run.name, deletedWith: vm.urn });
+        }
+    });
+
+    it("passes every parameter base64-encoded, so spaces, quotes and ';' survive the command line", () => {
+        for (const run of ofType(plan, RUN_COMMAND)) {
+            const raw = rawParametersOf(run);
+            for (const value of [...Object.values(raw.plain), ...Object.values(raw.protected)]) expect({ run: run.name, base64: /^[A-Za-z0-9+/]*={0,2}$/.test(value) }).toEqual({ run: run.name, base64: true });
+        }
+        expect(parametersOf(step(plan, "jog-dc1", "configure-dc")).plain.ConditionalForwarders).toBe("geekintheweeds.com=10.120.0.4");
     });
 
     it("runs every step synchronously, failing the deployment when its script fails, with room for slow installers", () => {
@@ -160,7 +208,7 @@ describe("rms-lab: the post's two labs (defaults)", () => {
         const passwords = ofType(plan, "random:index/randomPassword:RandomPassword").map((p) => output<string>(p, "result"));
         expect(passwords.length).toBe(10);
         for (const p of passwords) expect(p.length).toBeGreaterThanOrEqual(24);
-        const plainValues = ofType(plan, RUN_COMMAND).flatMap((run) => (input<Array<{ value: string }> | null>(run, "parameters") ?? []).map((p) => p.value));
+        const plainValues = ofType(plan, RUN_COMMAND).flatMap((run) => Object.values(parametersOf(run).plain));
         for (const secret of passwords) expect(plainValues.filter((v) => v.includes(secret))).toEqual([]);
     });
 
@@ -242,13 +290,9 @@ describe("rms-lab: settings carried through", () => {
         ]);
         expect(input(one(plan, "azure-native:network:NetworkInterface", "nic-alt-rms"), "ipConfigurations[0].privateIPAddress")).toBe("10.50.1.11");
         expect(input(one(plan, "azure-native:network:VirtualNetwork", "vnet-rms-alt"), "dhcpOptions.dnsServers")).toEqual(["10.50.1.10"]);
-        const promote = input<Array<{ name: string; value: string }>>(step(plan, "alt-dc", "promote-dc"), "parameters");
-        expect(promote).toEqual([
-            { name: "DomainName", value: "contoso.test" },
-            { name: "NetbiosName", value: "CONTOSO" },
-        ]);
+        expect(parametersOf(step(plan, "alt-dc", "promote-dc")).plain).toEqual({ DomainName: "contoso.test", NetbiosName: "CONTOSO" });
         // No CA role: the DC's configuration step leaves AD CS out.
-        expect(input<Array<{ name: string; value: string }>>(step(plan, "alt-dc", "configure-dc"), "parameters")).toContainEqual({ name: "InstallCertificateAuthority", value: "false" });
+        expect(parametersOf(step(plan, "alt-dc", "configure-dc")).plain.InstallCertificateAuthority).toBe("false");
         expect(ofType(plan, RUN_COMMAND).filter((r) => r.name.includes("forest-trust"))).toEqual([]);
         expect(ofType(plan, "azure-native:network:VirtualNetworkPeering")).toEqual([]);
     });
@@ -257,6 +301,8 @@ describe("rms-lab: settings carried through", () => {
         const plan = await planLab("rms-lab", { rmsBastion: true });
         const bastion = one(plan, "azure-native:network:BastionHost", "bas-rms-legacy");
         expect(input(bastion, "ipConfigurations[0].subnet.id")).toMatch(/\/subnets\/AzureBastionSubnet$/);
+        // The CLI command below needs Standard with native-client tunnelling and IP connect (Basic has neither).
+        expect({ sku: input(bastion, "sku.name"), tunneling: input(bastion, "enableTunneling"), ip: input(bastion, "enableIpConnect") }).toEqual({ sku: "Standard", tunneling: true, ip: true });
         const subnets = input<Array<{ name: string; addressPrefix: string }>>(one(plan, "azure-native:network:VirtualNetwork", "vnet-rms-legacy"), "subnets");
         expect(subnets.find((s) => s.name === "AzureBastionSubnet")?.addressPrefix).toMatch(/\/26$/);
         const reach = stackOutput<Array<{ servers: Array<{ reach: string[] }> }>>(plan, "rms-lab.forests")[1].servers[0].reach;

@@ -6,6 +6,7 @@ import type { LabExpectations } from "../hygiene";
 
 export const RUN_COMMAND = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
 export const GATEWAY = "azure-native:network:VirtualNetworkGateway";
+export const RESTART = "command:local:Command";
 
 export const RMS_LAB: LabExpectations = {
     lab: "rms-lab",
@@ -25,10 +26,17 @@ export function step(plan: Plan, server: string, name: string): PlannedResource 
     return one(plan, RUN_COMMAND, `${server}-${name}`);
 }
 
-/** A step's plain and protected parameters by name (secrets revealed). */
-export function parametersOf(run: PlannedResource): { plain: Record<string, string>; protected: Record<string, string> } {
+/** A step's parameters as passed, by name: base64 (the RMS lab's steps encode every value), secrets revealed. */
+export function rawParametersOf(run: PlannedResource): { plain: Record<string, string>; protected: Record<string, string> } {
     const read = (key: string) => Object.fromEntries((input<Array<{ name: string; value: string }> | null>(run, key) ?? []).map((p) => [p.name, p.value]));
     return { plain: read("parameters"), protected: read("protectedParameters") };
+}
+
+/** A step's parameters decoded, as the script sees them. */
+export function parametersOf(run: PlannedResource): { plain: Record<string, string>; protected: Record<string, string> } {
+    const raw = rawParametersOf(run);
+    const decode = (p: Record<string, string>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+    return { plain: decode(raw.plain), protected: decode(raw.protected) };
 }
 
 /** Whether `from` waits for `to`, directly or through any chain of dependencies. */

@@ -38,7 +38,9 @@ const SHAPES: Record<string, ArmShape> = {
     "dnsresolver:PrivateResolverVirtualNetworkLink": { namespace: "Microsoft.Network", segments: [["dnsForwardingRulesets", "dnsForwardingRulesetName"], ["virtualNetworkLinks", "virtualNetworkLinkName"]] },
     "operationalinsights:SavedSearch": { namespace: "Microsoft.OperationalInsights", segments: [["workspaces", "workspaceName"], ["savedSearches", "savedSearchId"]] },
     "operationalinsights:Table": { namespace: "Microsoft.OperationalInsights", segments: [["workspaces", "workspaceName"], ["tables", "tableName"]] },
-    "insights:Workbook": { namespace: "Microsoft.Insights", segments: [["workbooks", "resourceName"]] },
+    "applicationinsights:Workbook": { namespace: "Microsoft.Insights", segments: [["workbooks", "resourceName"]] },
+    "monitor:DataCollectionEndpoint": { namespace: "Microsoft.Insights", segments: [["dataCollectionEndpoints", "dataCollectionEndpointName"]] },
+    "monitor:DataCollectionRule": { namespace: "Microsoft.Insights", segments: [["dataCollectionRules", "dataCollectionRuleName"]] },
     "keyvault:Secret": { namespace: "Microsoft.KeyVault", segments: [["vaults", "vaultName"], ["secrets", "secretName"]] },
     "storage:StorageAccount": { namespace: "Microsoft.Storage", segments: [["storageAccounts", "accountName"]] },
     "authorization:RoleAssignment": { namespace: "Microsoft.Authorization", segments: [["roleAssignments", "roleAssignmentName"]], scopeProperty: "scope" },
@@ -51,6 +53,7 @@ const NAMESPACES: Record<string, string> = {
     dnsresolver: "Microsoft.Network",
     operationalinsights: "Microsoft.OperationalInsights",
     insights: "Microsoft.Insights",
+    applicationinsights: "Microsoft.Insights",
     keyvault: "Microsoft.KeyVault",
     storage: "Microsoft.Storage",
     authorization: "Microsoft.Authorization",
@@ -173,11 +176,11 @@ export class AzureMock implements CloudMock {
             case "operationalinsights:Workspace":
                 out.customerId = e.guid("customerId");
                 break;
-            case "insights:DataCollectionEndpoint":
+            case "monitor:DataCollectionEndpoint":
                 out.logsIngestion = { endpoint: `https://${String(out.name)}-${e.pick("dce", LOWER + DIGITS, 4)}.${String(inputs.location ?? this.identity.azureLocation)}-1.ingest.monitor.azure.com` };
                 out.configurationAccess = { endpoint: `https://${String(out.name)}-${e.pick("dce", LOWER + DIGITS, 4)}.${String(inputs.location ?? this.identity.azureLocation)}-1.handler.control.monitor.azure.com` };
                 break;
-            case "insights:DataCollectionRule":
+            case "monitor:DataCollectionRule":
                 out.immutableId = `dcr-${e.hex("immutableId", 32)}`;
                 break;
             case "storage:StorageAccount":

@@ -1,10 +1,15 @@
 <#
 .SYNOPSIS
-    After promotion: DNS forwarding (Azure DNS for the Internet, the other labs' forests by
-    conditional forwarders), the AD RMS service account, and the enterprise root CA (AD CS).
+    After promotion and restart: DNS forwarding (Azure DNS for the Internet, the other labs'
+    forests by conditional forwarders), the AD RMS service account, and the enterprise root CA
+    (AD CS). Runs as SYSTEM and waits for Active Directory before acting as the domain's
+    administrator (a run-as logon would fail while AD DS is still starting).
 #>
 param(
     [Parameter(Mandatory = $true)] [string] $DomainName,
+    [Parameter(Mandatory = $true)] [string] $AdminUser,
+    # Protected parameter.
+    [Parameter(Mandatory = $true)] [string] $AdminPassword,
     # "zone=ip;zone=ip": each other lab's forest and its domain controller. May be empty.
     [string] $ConditionalForwarders = "",
     [string] $InstallCertificateAuthority = "true",
@@ -16,9 +21,9 @@ param(
 # @include common.ps1
 
 Invoke-LabStep "configure-dc" {
-    Wait-LabRestart
     Import-Module ActiveDirectory
-    Wait-LabCondition "Active Directory answers for $DomainName" { (Get-ADDomain -Server $env:COMPUTERNAME).DNSRoot -eq $DomainName } 30
+    $admin = New-LabCredential $AdminUser $AdminPassword
+    Wait-LabCondition "Active Directory answers for $DomainName" { (Get-ADDomain -Server $env:COMPUTERNAME -Credential $admin).DNSRoot -eq $DomainName } 30
 
     $forwarders = @((Get-DnsServerForwarder).IPAddress | ForEach-Object { $_.IPAddressToString })
     if ($forwarders -notcontains "168.63.129.16") {
@@ -40,8 +45,8 @@ Invoke-LabStep "configure-dc" {
     }
 
     if ($RmsServiceAccount) {
-        if (-not (Get-ADUser -Filter "SamAccountName -eq '$RmsServiceAccount'" -ErrorAction SilentlyContinue)) {
-            New-ADUser -Name $RmsServiceAccount -SamAccountName $RmsServiceAccount -Description "AD RMS service account (lab)" `
+        if (-not (Get-ADUser -Filter "SamAccountName -eq '$RmsServiceAccount'" -Server $env:COMPUTERNAME -Credential $admin -ErrorAction SilentlyContinue)) {
+            New-ADUser -Server $env:COMPUTERNAME -Credential $admin -Name $RmsServiceAccount -SamAccountName $RmsServiceAccount -Description "AD RMS service account (lab)" `
                 -AccountPassword (ConvertTo-LabSecureString $RmsServicePassword) -PasswordNeverExpires $true -CannotChangePassword $true -Enabled $true
             Write-LabLog "created service account $RmsServiceAccount"
         } else {
@@ -51,12 +56,14 @@ Invoke-LabStep "configure-dc" {
 
     if ($InstallCertificateAuthority -eq "true") {
         Install-LabFeature @("ADCS-Cert-Authority")
-        if (-not (Get-ItemProperty -Path "HKLM:\SYSTEM\CurrentControlSet\Services\CertSvc\Configuration" -ErrorAction SilentlyContinue)) {
-            Install-AdcsCertificationAuthority -CAType EnterpriseRootCA -CACommonName $CaCommonName `
+        # The role's installation creates the key; a configured CA names itself in its Active value.
+        $ca = (Get-ItemProperty -Path "HKLM:\SYSTEM\CurrentControlSet\Services\CertSvc\Configuration" -Name Active -ErrorAction SilentlyContinue).Active
+        if (-not $ca) {
+            Install-AdcsCertificationAuthority -CAType EnterpriseRootCA -CACommonName $CaCommonName -Credential $admin `
                 -KeyLength 2048 -HashAlgorithmName SHA256 -ValidityPeriod Years -ValidityPeriodUnits 5 -Force | Out-Null
             Write-LabLog "enterprise root CA $CaCommonName installed"
         } else {
-            Write-LabLog "a certification authority is already configured"
+            Write-LabLog "certification authority $ca is already configured"
         }
     }
 }

@@ -17,7 +17,6 @@ param(
 # @include common.ps1
 
 Invoke-LabStep "install-rms" {
-    Wait-LabRestart
     $done = Join-Path $LabDir "adrms-installed"
     if (Test-Path $done) { Write-LabLog "AD RMS already installed ($(Get-Content $done -Raw))"; return }
     Install-LabFeature @("ADRMS", "ADRMS-Server")
@@ -29,6 +28,7 @@ Invoke-LabStep "install-rms" {
 
     Import-Module ADRMS
     if (-not (Get-PSDrive -Name RC -ErrorAction SilentlyContinue)) { New-PSDrive -PSProvider ADRMSInstall -Name RC -Root RootCluster | Out-Null }
+    Write-LabLog "installer database settings before ours: $((Get-ItemProperty -Path RC:\ClusterDatabase | Out-String).Trim() -replace '\s+', ' ')"
     Set-ItemProperty -Path RC:\ClusterDatabase -Name UseWindowsInternalDatabase -Value $false
     Set-ItemProperty -Path RC:\ClusterDatabase -Name ServerName -Value $SqlInstance
     Set-ItemProperty -Path RC:\ClusterDatabase -Name DatabaseName -Value ("DRMS_Config_" + ($DomainName -replace '[^A-Za-z0-9]', '_'))
@@ -37,16 +37,11 @@ Invoke-LabStep "install-rms" {
     Set-ItemProperty -Path RC:\ClusterKey -Name UseCentrallyManaged -Value $true
     Set-ItemProperty -Path RC:\ClusterKey -Name CentrallyManagedPassword -Value (ConvertTo-LabSecureString $ClusterKeyPassword)
     # Windows Server 2012 and later default to cryptographic mode 2; the post uses mode 1.
-    $keyProperties = (Get-ItemProperty -Path RC:\ClusterKey).PSObject.Properties.Name
-    $modeProperty = @("CryptographicMode", "CryptoMode") | Where-Object { $keyProperties -contains $_ } | Select-Object -First 1
-    if ($modeProperty) {
-        Set-ItemProperty -Path RC:\ClusterKey -Name $modeProperty -Value ([int]$CryptographicMode)
-        Write-LabLog "cryptographic mode $CryptographicMode"
-    } else {
-        Write-LabLog "WARNING: this Windows version offers no cryptographic mode setting at install; the cluster uses its default (check it in the AD RMS console)"
-    }
+    if (-not (Test-Path RC:\CryptoSupport)) { throw "the AD RMS installer offers no RC:\CryptoSupport container; cannot choose cryptographic mode $CryptographicMode" }
+    Set-ItemProperty -Path RC:\CryptoSupport -Name SupportCryptoMode2 -Value ($CryptographicMode -eq "2")
+    Write-LabLog "cryptographic mode $CryptographicMode"
     Set-ItemProperty -Path RC:\ClusterWebSite -Name WebSiteName -Value "Default Web Site"
-    Set-ItemProperty -Path RC:\ -Name ClusterUrl -Value $ClusterUrl
+    Set-ItemProperty -Path RC:\ -Name ClusterURL -Value $ClusterUrl
     Set-ItemProperty -Path RC:\ -Name SLCName -Value "$DomainName AD RMS"
     Set-ItemProperty -Path RC:\ -Name RegisterSCP -Value $true
     Write-LabLog "installing the AD RMS root cluster $ClusterUrl on $SqlInstance"

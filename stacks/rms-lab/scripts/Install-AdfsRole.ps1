@@ -7,6 +7,5 @@ param()
 # @include common.ps1
 
 Invoke-LabStep "install-adfs" {
-    Wait-LabRestart
     Install-LabFeature @("ADFS-Federation")
 }

@@ -6,14 +6,15 @@
 #>
 param(
     [string] $InstanceName = "SQLEXPRESS",
-    [Parameter(Mandatory = $true)] [string] $SysAdmins,
+    # The domain whose Domain Admins become the instance's sysadmins.
+    [Parameter(Mandatory = $true)] [string] $NetbiosName,
     # Microsoft's SQL Server 2022 Express download (a bootstrapper that fetches the media).
     [string] $DownloadUrl = "https://go.microsoft.com/fwlink/p/?linkid=2216019"
 )
 # @include common.ps1
 
 Invoke-LabStep "install-sql" {
-    Wait-LabRestart
+    $sysAdmins = "$NetbiosName\Domain Admins"
     if (Get-Service -Name "MSSQL`$$InstanceName" -ErrorAction SilentlyContinue) {
         Write-LabLog "SQL Server instance $InstanceName already installed"
     } else {
@@ -36,10 +37,11 @@ Invoke-LabStep "install-sql" {
             if ($p.ExitCode -ne 0) { throw "extracting $($package.Name) failed (exit $($p.ExitCode))" }
         }
         Write-LabLog "installing SQL Server Express instance $InstanceName"
-        $arguments = @("/Q", "/ACTION=Install", "/FEATURES=SQLEngine", "/INSTANCENAME=$InstanceName", "/SQLSYSADMINACCOUNTS=`"$SysAdmins`"",
+        $arguments = @("/Q", "/ACTION=Install", "/FEATURES=SQLEngine", "/INSTANCENAME=$InstanceName", "/SQLSYSADMINACCOUNTS=`"$sysAdmins`"",
             "/TCPENABLED=1", "/UPDATEENABLED=False", "/IACCEPTSQLSERVERLICENSETERMS")
         $p = Start-Process -FilePath (Join-Path $setupDir "setup.exe") -ArgumentList $arguments -Wait -PassThru
-        if ($p.ExitCode -ne 0) { throw "SQL Server setup failed (exit $($p.ExitCode)); see C:\Program Files\Microsoft SQL Server\*\Setup Bootstrap\Log\Summary.txt" }
+        # 3010: installed, a restart is recommended (the instance runs without it).
+        if ($p.ExitCode -ne 0 -and $p.ExitCode -ne 3010) { throw "SQL Server setup failed (exit $($p.ExitCode)); see C:\Program Files\Microsoft SQL Server\*\Setup Bootstrap\Log\Summary.txt" }
     }
     Set-Service -Name SQLBrowser -StartupType Automatic
     Start-Service -Name SQLBrowser

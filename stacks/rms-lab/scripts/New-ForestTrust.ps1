@@ -1,10 +1,14 @@
 <#
 .SYNOPSIS
     Creates a two-way forest trust between this forest and another lab's forest (the post's
-    later parts rely on it). Runs as this forest's administrator; the other forest's
-    administrator is passed as a protected parameter. Does nothing if the trust exists.
+    later parts rely on it). Runs as SYSTEM on this forest's DC; both forests' administrators
+    come as protected parameters. Does nothing if the trust exists.
 #>
 param(
+    [Parameter(Mandatory = $true)] [string] $LocalForest,
+    [Parameter(Mandatory = $true)] [string] $LocalUser,
+    # Protected parameter.
+    [Parameter(Mandatory = $true)] [string] $LocalPassword,
     [Parameter(Mandatory = $true)] [string] $RemoteForest,
     [Parameter(Mandatory = $true)] [string] $RemoteUser,
     # Protected parameter.
@@ -13,8 +17,10 @@ param(
 # @include common.ps1
 
 Invoke-LabStep "forest-trust" {
-    Wait-LabRestart
-    $local = [System.DirectoryServices.ActiveDirectory.Forest]::GetCurrentForest()
+    $localContext = New-Object System.DirectoryServices.ActiveDirectory.DirectoryContext("Forest", $LocalForest, "$LocalUser@$LocalForest", $LocalPassword)
+    $local = $null
+    Wait-LabCondition "forest $LocalForest answers" { $script:local = [System.DirectoryServices.ActiveDirectory.Forest]::GetForest($localContext); $true } 30
+    $local = $script:local
     $existing = $local.GetAllTrustRelationships() | Where-Object { $_.TargetName -eq $RemoteForest }
     if ($existing -and $existing.TrustDirection -eq "Bidirectional") { Write-LabLog "two-way trust with $RemoteForest already exists"; return }
     Wait-LabCondition "forest $RemoteForest answers through its conditional forwarder" {

@@ -18,7 +18,6 @@ function Set-LabRegistryValue([string] $Path, [string] $Name, [int] $Value) {
 }
 
 Invoke-LabStep "prepare-entra-connect" {
-    Wait-LabRestart
     foreach ($net in @("HKLM:\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319", "HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319")) {
         Set-LabRegistryValue $net "SystemDefaultTlsVersions" 1
         Set-LabRegistryValue $net "SchUseStrongCrypto" 1

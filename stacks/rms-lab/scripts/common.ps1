@@ -1,6 +1,12 @@
-# Shared by every RMS lab script (inserted after its param block): stop on any error, log each
-# step to C:\ProgramData\Labs\rms-lab.log, wait for restarts and conditions without bare sleeps.
+# Shared by every RMS lab script (inserted after its param block): decode the parameters, stop
+# on any error, log each step to C:\ProgramData\Labs\rms-lab.log, wait for conditions in
+# bounded retry loops. Restarts are not done here: the deployment restarts the VM from outside.
 $ErrorActionPreference = "Stop"
+# Every parameter the deployment passes arrives base64-encoded (UTF-8), so values with spaces,
+# quotes or `;` survive Run Command's command line; defaults of unpassed parameters stay as they are.
+foreach ($name in @($PSBoundParameters.Keys)) {
+    Set-Variable -Scope Script -Name $name -Value ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([string]$PSBoundParameters[$name])))
+}
 $ProgressPreference = "SilentlyContinue"
 $LabDir = Join-Path $env:ProgramData "Labs"
 New-Item -ItemType Directory -Force -Path $LabDir | Out-Null
@@ -22,26 +28,6 @@ function Invoke-LabStep([string] $Name, [scriptblock] $Body) {
         Write-LabLog "FAILED: $($_.Exception.Message)"
         throw "$Name failed on $($env:COMPUTERNAME): $($_.Exception.Message) (log: $LabDir\rms-lab.log)"
     }
-}
-
-# Restarts the machine shortly after this script reports success, and remembers having asked.
-function Request-LabRestart([string] $Why) {
-    Set-Content -Path (Join-Path $LabDir "restart-requested") -Value ((Get-Date).ToUniversalTime().ToString("o"))
-    Write-LabLog "restarting in 15 seconds: $Why"
-    shutdown.exe /r /t 15 /c "lab provisioning: $Why" | Out-Null
-}
-
-# A step that follows a restart request waits for that restart; if the restart interrupts it,
-# the VM agent runs it again afterwards (every step is safe to run again).
-function Wait-LabRestart {
-    $marker = Join-Path $LabDir "restart-requested"
-    if (-not (Test-Path $marker)) { return }
-    $requested = [datetime]::Parse((Get-Content $marker -Raw).Trim()).ToUniversalTime()
-    $booted = (Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToUniversalTime()
-    if ($booted -gt $requested) { return }
-    Write-LabLog "waiting for the restart requested at $requested"
-    Start-Sleep -Seconds 300
-    throw "the restart requested at $requested did not happen within 5 minutes"
 }
 
 # Retries a test with growing pauses until it passes or the time is up.
@@ -73,3 +59,11 @@ function Install-LabFeature([string[]] $Names) {
 function ConvertTo-LabSecureString([string] $Text) {
     return (ConvertTo-SecureString -String $Text -AsPlainText -Force)
 }
+
+function New-LabCredential([string] $User, [string] $Password) {
+    return (New-Object System.Management.Automation.PSCredential($User, (ConvertTo-LabSecureString $Password)))
+}
+
+# Marks a step done when Windows cannot tell yet (a promotion or join takes effect at the next restart).
+function Test-LabMarker([string] $Name) { return (Test-Path (Join-Path $LabDir $Name)) }
+function Set-LabMarker([string] $Name) { Set-Content -Path (Join-Path $LabDir $Name) -Value ((Get-Date).ToUniversalTime().ToString("o")) }

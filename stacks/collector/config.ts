@@ -1,0 +1,61 @@
+// The collector lab's settings: where its AWS half runs, how long data and secrets live, when
+// the function runs and whom it tells when it fails, and the optional parts (the audit
+// principal's governance permission, Microsoft Sentinel's AWS connector path).
+import { type CommonSettings, labTags } from "../../lib/common";
+import type { SettingsReader } from "../../lib/config";
+
+export interface CollectorArgs {
+    stack: string;
+    location: string;
+    /** Tags for Azure resources and the AWS provider's defaultTags. */
+    tags: Record<string, string>;
+    aws: { region: string; accountId?: string };
+    /** Log Analytics retention, days (30 or more). */
+    retentionDays: number;
+    /** The Entra client secret is replaced every this many days (on the first `pulumi up` of each period). */
+    secretRotationDays: number;
+    /** EventBridge schedule expression, e.g. `rate(1 day)`. */
+    schedule: string;
+    alertEmail: string;
+    /** Parallel IAM calls the function makes. */
+    iamConcurrency: number;
+    /** Give the Defender for Cloud Apps principal s3:PutBucketAcl (governance actions). */
+    auditGovernance: boolean;
+    /** Days CloudTrail log files are kept in the trail's bucket. */
+    trailRetentionDays: number;
+    /** Microsoft Sentinel's AWS S3 connector path: OIDC provider, OIDC_ role, bucket notifications into SQS. */
+    sentinel: boolean;
+}
+
+/** Azure's minimum for an analytics workspace; the policy pack requires it too. */
+export const MIN_RETENTION_DAYS = 30;
+/** Rotation period plus the grace period must stay within a year (policy azuread-password-expiry). */
+export const MAX_ROTATION_DAYS = 330;
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function readCollectorSettings(reader: SettingsReader, common: CommonSettings, stack: string): CollectorArgs {
+    const region = reader.get("collectorAwsRegion").string("an AWS region name such as us-east-1 or eu-west-1", (s) => AWS_REGION.test(s)) ?? "";
+    const accountSetting = reader.get("collectorAwsAccountId");
+    const accountId = typeof accountSetting.value === "string" && accountSetting.value !== "" ? accountSetting.value : undefined;
+    if (accountId !== undefined && !/^\d{12}$/.test(accountId)) accountSetting.problem('the 12-digit AWS account the lab may deploy to, or "" for any');
+
+    const schedule = reader.get("collectorSchedule").string("an EventBridge schedule such as rate(1 day) or cron(0 6 * * ? *)", (s) => SCHEDULE.test(s) && !/^rate\(0+ /.test(s)) ?? "";
+
+    return {
+        stack,
+        location: common.location,
+        tags: labTags("collector", common),
+        aws: { region, accountId },
+        retentionDays: reader.get("collectorRetentionDays").integer(MIN_RETENTION_DAYS, 730) ?? MIN_RETENTION_DAYS,
+        secretRotationDays: reader.get("collectorSecretRotationDays").integer(7, MAX_ROTATION_DAYS) ?? 90,
+        schedule,
+        alertEmail: reader.get("collectorAlertEmail").string("the e-mail address told when the function fails (it must confirm the SNS subscription)", (s) => EMAIL.test(s)) ?? "",
+        iamConcurrency: reader.get("collectorIamConcurrency").integer(1, 50) ?? 10,
+        auditGovernance: reader.get("collectorAuditGovernance").boolean() ?? false,
+        trailRetentionDays: reader.get("collectorTrailRetentionDays").integer(1, 3650) ?? 365,
+        sentinel: reader.get("collectorSentinelEnabled").boolean() ?? false,
+    };
+}

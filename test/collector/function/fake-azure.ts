@@ -1,0 +1,208 @@
+// A local HTTPS stand-in for the two Azure services the function calls, so the real
+// @azure/identity (MSAL) and @azure/monitor-ingestion clients run unchanged:
+// - Entra ID for ClientSecretCredential with a custom authorityHost: the tenant's OpenID
+//   configuration (MSAL reads it before its first token) and the v2.0 token endpoint
+//   (client_credentials; checks the client id, the secret and the scope);
+// - the Logs Ingestion API: POST /dataCollectionRules/<immutable id>/streams/<stream>, which
+//   checks the bearer token it issued, the rule and the stream, gzip, the 1 MB limit and that
+//   the body is a JSON array, keeps every record it accepted, and can answer 429 (with
+//   Retry-After) or 503 a number of times or for good.
+// The certificate is self-signed, generated per run (selfsigned); clients trust it through
+// their tlsOptions, never by turning verification off.
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:https";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { generate } from "selfsigned";
+
+/** The Logs Ingestion API's limit per call (compressed, and uncompressed after gunzip). */
+export const MAX_UPLOAD_BYTES = 1024 * 1024;
+export const INGESTION_API_VERSION = "2023-01-01";
+/** Scopes Entra accepts for Azure Monitor (the resource id with and without its trailing slash). */
+export const MONITOR_SCOPES = ["https://monitor.azure.com//.default", "https://monitor.azure.com/.default"];
+
+export interface FakeAzureOptions {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    dcrImmutableId: string;
+    streamName: string;
+}
+
+export interface IngestionFault {
+    status: 429 | 500 | 503;
+    /** How many matching upload calls get this answer; Infinity for every one. */
+    times: number;
+    /** Sent as Retry-After (seconds), as Azure does on 429. */
+    retryAfterSeconds?: number;
+    /** Only calls whose records match. */
+    match?: (records: ReadonlyArray<Record<string, unknown>>) => boolean;
+}
+
+export interface UploadCall {
+    at: number;
+    status: number;
+    compressedBytes: number;
+    records: number;
+}
+
+export class FakeAzure {
+    /** Every request, in order, as "METHOD /path" (what MSAL and the client actually call). */
+    readonly requests: string[] = [];
+    readonly tokenScopes: string[] = [];
+    readonly uploads: UploadCall[] = [];
+    /** Records of the calls answered 204, in arrival order. */
+    readonly records: Array<Record<string, unknown>> = [];
+    /** Every upload body after gunzip, accepted or not. */
+    readonly bodies: string[] = [];
+    private readonly issued = new Set<string>();
+    private readonly faults: Array<IngestionFault & { fired: number }> = [];
+
+    private constructor(
+        private readonly server: Server,
+        readonly url: string,
+        /** PEM of the self-signed certificate, for the clients' tlsOptions.ca. */
+        readonly ca: string,
+        private readonly options: FakeAzureOptions,
+    ) {}
+
+    static async start(options: FakeAzureOptions): Promise<FakeAzure> {
+        const pems = await generate([{ name: "commonName", value: "localhost" }], {
+            keyType: "ec",
+            algorithm: "sha256",
+            extensions: [
+                { name: "basicConstraints", cA: false },
+                { name: "keyUsage", digitalSignature: true },
+                { name: "extKeyUsage", serverAuth: true },
+                { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+            ],
+        });
+        const server = createServer({ key: pems.private, cert: pems.cert });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const fake = new FakeAzure(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}`, pems.cert, options);
+        server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+            fake.handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
+        });
+        return fake;
+    }
+
+    /** Every access token the fake issued (to prove none leaks into logs). */
+    get issuedTokens(): string[] {
+        return [...this.issued];
+    }
+
+    get tokenRequests(): number {
+        return this.requests.filter((r) => r.endsWith("/oauth2/v2.0/token")).length;
+    }
+
+    /** Answers the next matching upload calls with an error. */
+    fail(fault: IngestionFault): void {
+        this.faults.push({ ...fault, fired: 0 });
+    }
+
+    async close(): Promise<void> {
+        this.server.closeAllConnections();
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+
+    private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const url = new URL(req.url ?? "/", this.url);
+        this.requests.push(`${req.method} ${url.pathname}`);
+        const body = await readBody(req);
+        const json = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+            res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(payload));
+        };
+        const tenant = this.options.tenantId;
+
+        if (req.method === "GET" && url.pathname === `/${tenant}/v2.0/.well-known/openid-configuration`) return json(200, this.openIdConfiguration());
+        if (req.method === "POST" && url.pathname === `/${tenant}/oauth2/v2.0/token`) return this.token(new URLSearchParams(body.toString("utf8")), json);
+        const ingestion = /^\/dataCollectionRules\/([^/]+)\/streams\/([^/]+)$/.exec(url.pathname);
+        if (req.method === "POST" && ingestion) return this.ingest(req, url, decodeURIComponent(ingestion[1]), decodeURIComponent(ingestion[2]), body, json);
+        return json(404, { error: { code: "NotFound", message: `the fake does not serve ${req.method} ${url.pathname}` } });
+    }
+
+    private openIdConfiguration(): Record<string, unknown> {
+        const base = `${this.url}/${this.options.tenantId}`;
+        return {
+            token_endpoint: `${base}/oauth2/v2.0/token`,
+            token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+            jwks_uri: `${base}/discovery/v2.0/keys`,
+            response_modes_supported: ["query", "fragment", "form_post"],
+            subject_types_supported: ["pairwise"],
+            id_token_signing_alg_values_supported: ["RS256"],
+            response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+            scopes_supported: ["openid", "profile", "email", "offline_access"],
+            issuer: `${base}/v2.0`,
+            authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+            device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+            end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+            tenant_region_scope: "EU",
+            cloud_instance_name: "microsoftonline.com",
+        };
+    }
+
+    private token(form: URLSearchParams, json: (status: number, payload: unknown) => void): void {
+        const refuse = (status: number, error: string, description: string) => json(status, { error, error_description: description, error_codes: [], timestamp: new Date().toISOString(), trace_id: randomUUID(), correlation_id: randomUUID() });
+        if (form.get("grant_type") !== "client_credentials") return refuse(400, "unsupported_grant_type", `AADSTS70003: grant_type ${form.get("grant_type")} is not client_credentials.`);
+        if (form.get("client_id") !== this.options.clientId) return refuse(400, "unauthorized_client", `AADSTS700016: Application with identifier '${form.get("client_id")}' was not found.`);
+        if (form.get("client_secret") !== this.options.clientSecret) return refuse(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+        const scope = form.get("scope") ?? "";
+        this.tokenScopes.push(scope);
+        if (!MONITOR_SCOPES.includes(scope)) return refuse(400, "invalid_scope", `AADSTS70011: The provided value for scope ${scope} is not valid.`);
+        const accessToken = randomBytes(32).toString("base64url");
+        this.issued.add(accessToken);
+        json(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+    }
+
+    private ingest(req: IncomingMessage, url: URL, rule: string, stream: string, body: Buffer, json: (status: number, payload: unknown, headers?: Record<string, string>) => void): void {
+        const call: UploadCall = { at: performance.now(), status: 0, compressedBytes: body.length, records: 0 };
+        this.uploads.push(call);
+        const answer = (status: number, code?: string, message?: string, headers?: Record<string, string>) => {
+            call.status = status;
+            if (code) json(status, { error: { code, message } }, headers);
+            else json(status, undefined, headers);
+        };
+        const authorization = req.headers.authorization ?? "";
+        if (!authorization.startsWith("Bearer ") || !this.issued.has(authorization.slice("Bearer ".length))) return answer(401, "InvalidToken", "The bearer token is missing or was not issued by this tenant.");
+        if (url.searchParams.get("api-version") !== INGESTION_API_VERSION) return answer(400, "InvalidApiVersion", `api-version ${url.searchParams.get("api-version")} is not supported.`);
+        if (rule !== this.options.dcrImmutableId) return answer(404, "InvalidDcrImmutableId", `No data collection rule ${rule}.`);
+        if (stream !== this.options.streamName) return answer(400, "InvalidStream", `The rule has no stream ${stream}.`);
+        if (req.headers["content-encoding"] !== "gzip") return answer(400, "InvalidContentEncoding", "Expected Content-Encoding: gzip.");
+        if (req.headers["content-type"]?.split(";")[0] !== "application/json") return answer(415, "UnsupportedMediaType", "Expected application/json.");
+        if (body.length > MAX_UPLOAD_BYTES) return answer(413, "ContentLengthLimitExceeded", `The compressed body is ${body.length} bytes, over ${MAX_UPLOAD_BYTES}.`);
+        let text: string;
+        try {
+            text = gunzipSync(body).toString("utf8");
+        } catch {
+            return answer(400, "InvalidContent", "The body is not gzip.");
+        }
+        this.bodies.push(text);
+        if (Buffer.byteLength(text) > MAX_UPLOAD_BYTES) return answer(413, "ContentLengthLimitExceeded", `The body is ${Buffer.byteLength(text)} bytes uncompressed, over ${MAX_UPLOAD_BYTES}.`);
+        let records: unknown;
+        try {
+            records = JSON.parse(text);
+        } catch {
+            return answer(400, "InvalidContent", "The body is not JSON.");
+        }
+        if (!Array.isArray(records) || !records.every((r): r is Record<string, unknown> => typeof r === "object" && r !== null && !Array.isArray(r))) return answer(400, "InvalidContent", "The body is not a JSON array of objects.");
+        call.records = records.length;
+        const fault = this.faults.find((f) => f.fired < f.times && (!f.match || f.match(records as Array<Record<string, unknown>>)));
+        if (fault) {
+            fault.fired++;
+            const headers = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : undefined;
+            return answer(fault.status, fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", fault.status === 429 ? "Too many requests; retry later." : "The service is temporarily unavailable.", headers);
+        }
+        this.records.push(...(records as Array<Record<string, unknown>>));
+        answer(204);
+    }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => resolve(Buffer.concat(chunks)));
+        req.on("error", reject);
+    });
+}
