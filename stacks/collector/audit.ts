@@ -84,6 +84,8 @@ export class AuditPrincipal extends pulumi.ComponentResource {
                         },
                     },
                     { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
+                    // The bucket uses an S3 Bucket Key with this key: CloudTrail then needs Decrypt to create or update the trail.
+                    { Sid: "CloudTrailDecryptsForBucketKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
                 ]),
             },
             o,
@@ -94,7 +96,7 @@ export class AuditPrincipal extends pulumi.ComponentResource {
         const bucket = this.trailBucket.bucket;
         const access = new aws.s3.BucketPublicAccessBlock("trail", { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o);
         new aws.s3.BucketOwnershipControls("trail", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, o);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
             "trail",
             { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.trailKey.arn }, bucketKeyEnabled: true }] },
             o,
@@ -154,8 +156,8 @@ export class AuditPrincipal extends pulumi.ComponentResource {
                 enableLogFileValidation: true,
                 kmsKeyId: this.trailKey.arn,
             },
-            // CloudTrail checks that it may write before it creates the trail.
-            { ...o, dependsOn: [bucketPolicy] },
+            // CloudTrail checks that it may write, and how the bucket encrypts, before it creates the trail.
+            { ...o, dependsOn: [bucketPolicy, encryption] },
         );
         this.registerOutputs({});
     }

@@ -25,6 +25,8 @@ export interface CollectorArgs {
     trailRetentionDays: number;
     /** Microsoft Sentinel's AWS S3 connector path: OIDC provider, OIDC_ role, bucket notifications into SQS. */
     sentinel: boolean;
+    /** Entra ID sign-in and audit logs into S3 and Athena. */
+    entraLogs: { enabled: boolean; retentionDays: number; schedule: string; keyUsers: string[] };
 }
 
 /** Azure's minimum for an analytics workspace; the policy pack requires it too. */
@@ -32,17 +34,19 @@ export const MIN_RETENTION_DAYS = 30;
 /** Rotation period plus the grace period must stay within a year (policy azuread-password-expiry). */
 export const MAX_ROTATION_DAYS = 330;
 
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/;
+// Commercial regions only: GovCloud and China use other ARN partitions and other Entra and Sentinel endpoints.
+const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
+// EventBridge wants the singular unit for 1 and the plural above it.
+const SCHEDULE = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^)]+\))$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function readCollectorSettings(reader: SettingsReader, common: CommonSettings, stack: string): CollectorArgs {
-    const region = reader.get("collectorAwsRegion").string("an AWS region name such as us-east-1 or eu-west-1", (s) => AWS_REGION.test(s)) ?? "";
+    const region = reader.get("collectorAwsRegion").string("a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)", (s) => AWS_REGION.test(s)) ?? "";
     const accountSetting = reader.get("collectorAwsAccountId");
     const accountId = typeof accountSetting.value === "string" && accountSetting.value !== "" ? accountSetting.value : undefined;
     if (accountId !== undefined && !/^\d{12}$/.test(accountId)) accountSetting.problem('the 12-digit AWS account the lab may deploy to, or "" for any');
 
-    const schedule = reader.get("collectorSchedule").string("an EventBridge schedule such as rate(1 day) or cron(0 6 * * ? *)", (s) => SCHEDULE.test(s) && !/^rate\(0+ /.test(s)) ?? "";
+    const schedule = reader.get("collectorSchedule").string("an EventBridge schedule such as rate(1 day), rate(12 hours) or cron(0 6 * * ? *)", (s) => SCHEDULE.test(s)) ?? "";
 
     return {
         stack,
@@ -57,5 +61,15 @@ export function readCollectorSettings(reader: SettingsReader, common: CommonSett
         auditGovernance: reader.get("collectorAuditGovernance").boolean() ?? false,
         trailRetentionDays: reader.get("collectorTrailRetentionDays").integer(1, 3650) ?? 365,
         sentinel: reader.get("collectorSentinelEnabled").boolean() ?? false,
+        entraLogs: {
+            enabled: reader.get("collectorEntraLogsEnabled").boolean() ?? false,
+            retentionDays: reader.get("collectorEntraLogsRetentionDays").integer(1, 3650) ?? 90,
+            schedule: reader.get("collectorEntraLogsSchedule").string("an EventBridge schedule such as cron(0 4 * * ? *) (a few hours after midnight UTC: the functions export the day before)", (s) => SCHEDULE.test(s)) ?? "",
+            keyUsers: reader
+                .get("collectorKeyUsers")
+                .items('a list of IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/Admin"], or [] for whoever runs pulumi up')
+                .map((u) => u.string("an IAM role or user ARN such as arn:aws:iam::123456789012:role/Admin", (v) => /^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(v)))
+                .filter((u): u is string => u !== undefined),
+        },
     };
 }

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AuditPrincipal } from "./audit";
+import { EntraLogExport } from "./entra-export";
 import type { CollectorArgs } from "./config";
 import { AccessKeyReporter } from "./reporter";
 import { STREAM_NAME, TABLE_NAME } from "./schema";
@@ -18,6 +19,7 @@ export class CollectorLab extends pulumi.ComponentResource {
     readonly reporter: AccessKeyReporter;
     readonly audit: AuditPrincipal;
     readonly sentinel?: SentinelConnector;
+    readonly entraLogs?: EntraLogExport;
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
     constructor(name: string, args: CollectorArgs, opts?: pulumi.ComponentResourceOptions, now = new Date()) {
@@ -69,6 +71,24 @@ export class CollectorLab extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        if (args.entraLogs.enabled) {
+            this.entraLogs = new EntraLogExport(
+                "entra-logs",
+                {
+                    stack: args.stack,
+                    accountId,
+                    region: args.aws.region,
+                    provider,
+                    keyUsers: args.entraLogs.keyUsers,
+                    retentionDays: args.entraLogs.retentionDays,
+                    schedule: args.entraLogs.schedule,
+                    secretRotationDays: args.secretRotationDays,
+                    now,
+                    alarmTopicArn: this.reporter.alerts.arn,
+                },
+                { parent: this },
+            );
+        }
         this.outputs = this.describe(args);
         this.registerOutputs({});
     }
@@ -90,7 +110,7 @@ export class CollectorLab extends pulumi.ComponentResource {
             function: {
                 name: fn.name,
                 schedule: args.schedule,
-                runNow: pulumi.interpolate`aws lambda invoke --region ${args.aws.region} --function-name ${fn.name} /dev/stdout`,
+                runNow: pulumi.interpolate`aws lambda invoke --region ${args.aws.region} --cli-read-timeout 0 --function-name ${fn.name} /dev/stdout`,
                 logs: pulumi.interpolate`aws logs tail --region ${args.aws.region} --follow /aws/lambda/${fn.name}`,
                 alerts: `${args.alertEmail} (confirm the e-mail AWS sends before alerts arrive)`,
                 bundleBytes: this.reporter.bundleBytes,
@@ -103,6 +123,16 @@ export class CollectorLab extends pulumi.ComponentResource {
                 trail: this.audit.trail.name,
                 trailBucket: this.audit.trailBucket.bucket,
             },
+            entraLogs: this.entraLogs
+                ? {
+                      bucket: this.entraLogs.bucket.bucket,
+                      database: this.entraLogs.database.name,
+                      workgroup: this.entraLogs.workgroup.name,
+                      functions: Object.fromEntries(Object.entries(this.entraLogs.functions).map(([t, f]) => [t, f.function.name])),
+                      application: { clientId: this.entraLogs.application.clientId, clientSecretExpires: this.entraLogs.clientSecretExpires, permissions: "AuditLog.Read.All, Directory.Read.All (consented)" },
+                      exportDay: pulumi.interpolate`aws lambda invoke --region ${args.aws.region} --cli-read-timeout 0 --function-name ${this.entraLogs.functions.signins.function.name} --payload '{"day":"YYYY-MM-DD"}' --cli-binary-format raw-in-base64-out /dev/stdout`,
+                  }
+                : "off (collectorEntraLogsEnabled is false)",
             sentinel: this.sentinel
                 ? { roleArn: this.sentinel.role.arn, queueUrl: this.sentinel.queue.url, destinationTable: "AWSCloudTrail" }
                 : "off (collectorSentinelEnabled is false)",

@@ -1,9 +1,15 @@
 // The post's two questions of the access-key report, in KQL over the Logs Ingestion table.
-// The function reports every key every day, so each query first keeps the latest record per
-// key (the post's one-off export had one record per key).
+// The function reports every key every day, so each query reads the latest run only (a key
+// deleted last month must not show up, and a failed run must not empty the report while an
+// older one exists), one record per key even if a retry delivered a record twice.
 import { TABLE_NAME } from "./schema";
 
-const LATEST_PER_KEY = `${TABLE_NAME}\n| summarize arg_max(TimeGenerated, *) by User, AccessKeyId`;
+/** How far back a query looks for the latest run: a week of failed runs still shows the last good one. */
+export const LOOKBACK = "7d";
+const LATEST_PER_KEY = `let latest = toscalar(${TABLE_NAME} | where TimeGenerated > ago(${LOOKBACK}) | summarize max(LoggedDate));
+${TABLE_NAME}
+| where TimeGenerated > ago(${LOOKBACK}) and LoggedDate == latest
+| summarize arg_max(TimeGenerated, *) by User, AccessKeyId`;
 
 export interface SavedQuery {
     /** Saved-search id and workbook item name. */
@@ -37,7 +43,17 @@ export function workbookContent(workspaceId: string): string {
             ...QUERIES.map((q) => ({
                 type: 3,
                 name: q.id,
-                content: { version: "KqlItem/1.0", query: q.query, size: 0, title: q.displayName, queryType: 0, resourceType: "microsoft.operationalinsights/workspaces", visualization: q.visualization },
+                content: {
+                    version: "KqlItem/1.0",
+                    query: q.query,
+                    size: 0,
+                    title: q.displayName,
+                    // The queries bound their own time; the item's range must not cut them shorter.
+                    timeContext: { durationMs: 7 * 24 * 3600 * 1000 },
+                    queryType: 0,
+                    resourceType: "microsoft.operationalinsights/workspaces",
+                    visualization: q.visualization,
+                },
             })),
         ],
         fallbackResourceIds: [workspaceId],

@@ -1,12 +1,13 @@
 // The collector's AWS half: the function that reports access-key usage, bundled from
 // ./function at program run time, its secret in SSM under a customer key, a role exactly as
 // wide as the calls the function makes, a schedule, and failure handling (retries, a
-// dead-letter queue, alarms that e-mail the lab's owner).
+// dead-letter queue, alarms that e-mail the lab's owner, shared with the lab's other functions).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleFunction } from "./bundle";
 import { FUNCTION_ACTIONS } from "./function/permissions";
 import { type Statement, accountAdministersKey, policyDocument } from "./iam-document";
+import { ScheduledFunction, deadLetterAlarm } from "./scheduled-function";
 
 export interface AccessKeyReporterArgs {
     stack: string;
@@ -33,15 +34,12 @@ export interface FunctionResources {
     accountId: pulumi.Input<string>;
     parameterArn: pulumi.Input<string>;
     keyArn: pulumi.Input<string>;
-    logGroupArn: pulumi.Input<string>;
-    deadLetterQueueArn: pulumi.Input<string>;
 }
 
 /**
- * The function role's statements: one per action the function's code calls (from
- * ./function/permissions, which a test keeps in step with the code), each on the narrowest
- * resource IAM allows; plus writing its own logs and, for Lambda's failure destination,
- * sending to its own dead-letter queue.
+ * The statements for the calls the function's code makes (from ./function/permissions, which
+ * a test keeps in step with the code), each on the narrowest resource IAM allows.
+ * ScheduledFunction adds writing its own logs and sending to its own failure queue.
  */
 export function functionStatements(r: FunctionResources): Statement[] {
     const resourceOf: Record<string, pulumi.Input<string>> = {
@@ -54,11 +52,7 @@ export function functionStatements(r: FunctionResources): Statement[] {
     };
     const unmapped = FUNCTION_ACTIONS.filter((a) => !(a in resourceOf));
     if (unmapped.length) throw new Error(`the function calls ${unmapped.join(", ")}, which functionStatements gives no resource; add one`);
-    return [
-        ...FUNCTION_ACTIONS.map((action): Statement => ({ Sid: action.replace(/[^A-Za-z]/g, ""), Effect: "Allow", Action: action, Resource: resourceOf[action] })),
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${r.logGroupArn}:*` },
-        { Sid: "FailureDestination", Effect: "Allow", Action: "sqs:SendMessage", Resource: r.deadLetterQueueArn },
-    ];
+    return FUNCTION_ACTIONS.map((action): Statement => ({ Sid: action.replace(/[^A-Za-z]/g, ""), Effect: "Allow", Action: action, Resource: resourceOf[action] }));
 }
 
 export class AccessKeyReporter extends pulumi.ComponentResource {
@@ -83,14 +77,9 @@ export class AccessKeyReporter extends pulumi.ComponentResource {
                 deletionWindowInDays: 7,
                 policy: policyDocument([
                     accountAdministersKey(args.accountId),
-                    {
-                        Sid: "CloudWatchAlarmsPublishToEncryptedTopic",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
-                        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        Resource: "*",
-                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                    },
+                    // AWS's documented statement for alarms that notify an encrypted topic, as documented
+                    // (no condition: it is not documented that these calls carry aws:SourceAccount).
+                    { Sid: "CloudWatchAlarmsPublishToEncryptedTopic", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*" },
                 ]),
             },
             o,
@@ -109,116 +98,40 @@ export class AccessKeyReporter extends pulumi.ComponentResource {
             { ...o, additionalSecretOutputs: ["value"] },
         );
 
-        const logGroup = new aws.cloudwatch.LogGroup("function-logs", { name: `/aws/lambda/${functionName}`, retentionInDays: 30 }, o);
-        this.deadLetterQueue = new aws.sqs.Queue(
-            "failed-runs",
-            { name: `${functionName}-failed`, messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
-            o,
-        );
-
-        this.role = new aws.iam.Role(
-            "function",
-            {
-                name: `${functionName}-role`,
-                path: "/labs/",
-                description: "The access-key report function: reads IAM access keys, its own secret, writes its own logs.",
-                assumeRolePolicy: policyDocument([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]),
-            },
-            o,
-        );
-        const rolePolicy = new aws.iam.RolePolicy(
-            "function",
-            {
-                role: this.role.name,
-                name: "access-key-report",
-                policy: policyDocument(
-                    functionStatements({ accountId: args.accountId, parameterArn: this.parameter.arn, keyArn: this.key.arn, logGroupArn: logGroup.arn, deadLetterQueueArn: this.deadLetterQueue.arn }),
-                ),
-            },
-            o,
-        );
+        this.deadLetterQueue = new aws.sqs.Queue("failed-runs", { name: `${functionName}-failed`, messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true }, o);
+        this.alerts = new aws.sns.Topic("alerts", { name: `${functionName}-alerts`, kmsMasterKeyId: this.key.id }, o);
+        new aws.sns.TopicSubscription("alerts-email", { topic: this.alerts.arn, protocol: "email", endpoint: args.alertEmail }, o);
+        deadLetterAlarm("failed-runs", this.deadLetterQueue, this.alerts.arn, o);
 
         const bundle = bundleFunction();
         this.bundleBytes = bundle.bytes;
-        this.function = new aws.lambda.Function(
+        const scheduled = new ScheduledFunction(
             "access-key-report",
             {
-                name: functionName,
+                functionName,
                 description: "Reports IAM access keys and their last use to Azure Monitor (Logs Ingestion API).",
-                runtime: "nodejs24.x",
-                architectures: ["arm64"],
-                handler: "index.handler",
-                code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
-                role: this.role.arn,
-                // Memory buys CPU on Lambda, and the SDK spends about a millisecond of CPU per IAM call.
-                memorySize: 1024,
-                timeout: 600,
-                kmsKeyArn: this.key.arn,
+                code: bundle.code,
                 environment: {
-                    variables: {
-                        DCE_ENDPOINT: args.azure.ingestionEndpoint,
-                        DCR_IMMUTABLE_ID: args.azure.ruleImmutableId,
-                        STREAM_NAME: args.azure.streamName,
-                        AZURE_TENANT_ID: args.azure.tenantId,
-                        AZURE_CLIENT_ID: args.azure.clientId,
-                        CLIENT_SECRET_PARAMETER: this.parameter.name,
-                        IAM_CONCURRENCY: String(args.iamConcurrency),
-                    },
+                    DCE_ENDPOINT: args.azure.ingestionEndpoint,
+                    DCR_IMMUTABLE_ID: args.azure.ruleImmutableId,
+                    STREAM_NAME: args.azure.streamName,
+                    AZURE_TENANT_ID: args.azure.tenantId,
+                    AZURE_CLIENT_ID: args.azure.clientId,
+                    CLIENT_SECRET_PARAMETER: this.parameter.name,
+                    IAM_CONCURRENCY: String(args.iamConcurrency),
                 },
-                // Text: the function writes its own one-line JSON records; Lambda keeps them as they are.
-                loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+                kmsKeyArn: this.key.arn,
+                statements: functionStatements({ accountId: args.accountId, parameterArn: this.parameter.arn, keyArn: this.key.arn }),
+                schedule: args.schedule,
+                deadLetterQueue: this.deadLetterQueue,
+                alarmTopicArn: this.alerts.arn,
+                timeoutSeconds: 600,
+                provider: args.provider,
             },
-            // Its log group and permissions first, so the first run can log and read its secret.
-            { ...o, dependsOn: [logGroup, rolePolicy] },
+            { parent: this },
         );
-        new aws.lambda.FunctionEventInvokeConfig(
-            "access-key-report",
-            { functionName: this.function.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 6 * 3600, destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } } },
-            o,
-        );
-
-        const rule = new aws.cloudwatch.EventRule("access-key-report", { name: `${functionName}-schedule`, description: "Runs the access-key report.", scheduleExpression: args.schedule }, o);
-        new aws.lambda.Permission("schedule-invokes-function", { function: this.function.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn }, o);
-        new aws.cloudwatch.EventTarget("access-key-report", { rule: rule.name, arn: this.function.arn }, o);
-
-        this.alerts = new aws.sns.Topic("alerts", { name: `${functionName}-alerts`, kmsMasterKeyId: this.key.id }, o);
-        new aws.sns.TopicSubscription("alerts-email", { topic: this.alerts.arn, protocol: "email", endpoint: args.alertEmail }, o);
-        new aws.cloudwatch.MetricAlarm(
-            "function-errors",
-            {
-                name: `${functionName}-errors`,
-                alarmDescription: "The access-key report failed (it retries twice; see its logs).",
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: this.function.name },
-                statistic: "Sum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [this.alerts.arn],
-            },
-            o,
-        );
-        new aws.cloudwatch.MetricAlarm(
-            "failed-runs",
-            {
-                name: `${functionName}-gave-up`,
-                alarmDescription: "A run of the access-key report failed all its retries (message in the dead-letter queue).",
-                namespace: "AWS/SQS",
-                metricName: "ApproximateNumberOfMessagesVisible",
-                dimensions: { QueueName: this.deadLetterQueue.name },
-                statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [this.alerts.arn],
-            },
-            o,
-        );
+        this.function = scheduled.function;
+        this.role = scheduled.role;
         this.registerOutputs({});
     }
 }

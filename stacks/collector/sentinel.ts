@@ -1,7 +1,8 @@
 // The modern path to the same AWS audit data (optional, collectorSentinelEnabled): Microsoft
 // Sentinel's "Amazon Web Services S3" connector. Sentinel signs in to Entra ID, exchanges that
 // token for a role in this account through an OIDC provider, reads new-object notifications
-// of the trail's bucket from SQS and fetches the log files. Values from learn: sentinel/connect-aws.
+// of the trail's bucket from SQS and fetches the log files. Values from learn: sentinel/connect-aws
+// and the connector's required policies (Azure-Sentinel DataConnectors/AWS-S3/AwsRequiredPolicies.md).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam-document";
@@ -82,7 +83,7 @@ export class SentinelConnector extends pulumi.ComponentResource {
                 name: "read-trail-notifications-and-logs",
                 policy: policyDocument([
                     { Sid: "ReadTrailLogs", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.trailBucket.arn}/AWSLogs/${args.accountId}/*` },
-                    { Sid: "ConsumeNotifications", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl"], Resource: this.queue.arn },
+                    { Sid: "ConsumeNotifications", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"], Resource: this.queue.arn },
                     { Sid: "DecryptTrailLogs", Effect: "Allow", Action: "kms:Decrypt", Resource: args.trailKeyArn },
                 ]),
             },

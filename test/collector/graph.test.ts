@@ -1,7 +1,10 @@
 // The collector lab's resource graph: one schema from function to table, the ingestion path
 // and who may use it, IAM exactly as wide as listed (judged with AWS's action data, not by
 // string matching), secrets kept secret, and everything tagged.
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runChecks } from "../../cli/commands/check";
+import { PolicyHost } from "../../cli/engine/analyzer";
 import type { Plan, PlannedResource } from "../../cli/engine/plan";
 import { isSecret } from "../../cli/engine/wire";
 import { classify, expand } from "../../policies/iam/analyzer";
@@ -11,7 +14,7 @@ import { QUERIES } from "../../stacks/collector/queries";
 import { COLUMNS, STREAM_NAME, TABLE_NAME } from "../../stacks/collector/schema";
 import { SENTINEL_OIDC } from "../../stacks/collector/sentinel";
 import { MONITORING_METRICS_PUBLISHER } from "../../stacks/collector/workspace";
-import { acceptsTags, input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
+import { ROOT, acceptsTags, input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
 
 interface PolicyStatement {
     Sid?: string;
@@ -79,7 +82,8 @@ describe("collector: the lab as configured for dev", () => {
         expect(input<string>(a, "roleDefinitionId")).toMatch(new RegExp(`^/subscriptions/[0-9a-f-]{36}/providers/Microsoft.Authorization/roleDefinitions/${MONITORING_METRICS_PUBLISHER}$`));
         expect(input(a, "principalId")).toBe(output(one(plan, "azuread:index/servicePrincipal:ServicePrincipal", "collector"), "objectId"));
         expect(input(a, "principalType")).toBe("ServicePrincipal");
-        expect(ofType(plan, "azuread:index/application:Application").map((app) => input(app, "requiredResourceAccesses"))).toEqual([null]);
+        // The report's application asks Graph for nothing: publishing rights come from the role assignment alone.
+        expect(input(one(plan, "azuread:index/application:Application", "collector"), "requiredResourceAccesses")).toBeNull();
     });
 
     it("gives the application a secret that expires, kept secret and stored in SSM under the lab's KMS key", () => {
@@ -118,9 +122,9 @@ describe("collector: the lab as configured for dev", () => {
     });
 
     it("grants the function role exactly the calls the function makes, on its own resources", () => {
-        const role = one(plan, "aws:iam/role:Role", "function");
+        const role = one(plan, "aws:iam/role:Role", "access-key-report");
         expect(statementsOf(role, "assumeRolePolicy")).toEqual([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-        const granted = grants(statementsOf(one(plan, "aws:iam/rolePolicy:RolePolicy", "function")));
+        const granted = grants(statementsOf(one(plan, "aws:iam/rolePolicy:RolePolicy", "access-key-report")));
         const arn = (type: string, name: string, key = "arn") => output<string>(one(plan, type, name), key);
         expect(granted).toEqual({
             "iam:ListUsers": ["*"],
@@ -128,8 +132,8 @@ describe("collector: the lab as configured for dev", () => {
             "iam:GetAccessKeyLastUsed": ["arn:aws:iam::123456789012:user/*"],
             "ssm:GetParameter": [arn("aws:ssm/parameter:Parameter", "entra-client-secret")],
             "kms:Decrypt": [arn("aws:kms/key:Key", "collector")],
-            "logs:CreateLogStream": [`${arn("aws:cloudwatch/logGroup:LogGroup", "function-logs")}:*`],
-            "logs:PutLogEvents": [`${arn("aws:cloudwatch/logGroup:LogGroup", "function-logs")}:*`],
+            "logs:CreateLogStream": [`${arn("aws:cloudwatch/logGroup:LogGroup", "access-key-report")}:*`],
+            "logs:PutLogEvents": [`${arn("aws:cloudwatch/logGroup:LogGroup", "access-key-report")}:*`],
             "sqs:SendMessage": [arn("aws:sqs/queue:Queue", "failed-runs")],
         });
         expect(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
@@ -140,12 +144,14 @@ describe("collector: the lab as configured for dev", () => {
         const invoke = one(plan, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "access-key-report");
         expect({ retries: input(invoke, "maximumRetryAttempts"), onFailure: input(invoke, "destinationConfig.onFailure.destination") }).toEqual({ retries: 2, onFailure: output(one(plan, "aws:sqs/queue:Queue", "failed-runs"), "arn") });
         const topic = one(plan, "aws:sns/topic:Topic", "alerts");
-        const alarms = ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
-        expect(alarms.map((a) => `${input(a, "namespace")}/${input(a, "metricName")}`).sort()).toEqual(["AWS/Lambda/Errors", "AWS/SQS/ApproximateNumberOfMessagesVisible"]);
+        const alarms = [one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "access-key-report-errors"), one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "failed-runs")];
+        expect(alarms.map((a) => `${input(a, "namespace")}/${input(a, "metricName")}`)).toEqual(["AWS/Lambda/Errors", "AWS/SQS/ApproximateNumberOfMessagesVisible"]);
+        expect(input(alarms[0], "dimensions")).toEqual({ FunctionName: "labs-access-key-report-dev" });
+        expect(input(alarms[1], "dimensions")).toEqual({ QueueName: output(one(plan, "aws:sqs/queue:Queue", "failed-runs"), "name") });
         for (const a of alarms) expect(input(a, "alarmActions")).toEqual([output(topic, "arn")]);
         const subscription = one(plan, "aws:sns/topicSubscription:TopicSubscription", "alerts-email");
         expect({ protocol: input(subscription, "protocol"), endpoint: input(subscription, "endpoint") }).toEqual({ protocol: "email", endpoint: "lab-user@example.com" });
-        const permission = one(plan, "aws:lambda/permission:Permission", "schedule-invokes-function");
+        const permission = one(plan, "aws:lambda/permission:Permission", "access-key-report");
         expect({ principal: input(permission, "principal"), source: input(permission, "sourceArn") }).toEqual({ principal: "events.amazonaws.com", source: output(one(plan, "aws:cloudwatch/eventRule:EventRule", "access-key-report"), "arn") });
     });
 
@@ -201,9 +207,35 @@ describe("collector: the lab as configured for dev", () => {
         expect(searches.map((s) => input(s, "displayName"))).toEqual(QUERIES.map((q) => q.displayName));
         const workbook = JSON.parse(input<string>(one(plan, "azure-native:applicationinsights:Workbook", "aws-access-keys"), "serializedData")) as { items: Array<{ content: { query?: string; visualization?: string } }> };
         expect(workbook.items.filter((i) => i.content.query).map((i) => i.content.visualization)).toEqual(["table", "linechart"]);
-        // Every column a query names is one of the table's.
-        const names = new Set(COLUMNS.map((c) => c.name as string));
-        for (const q of QUERIES) for (const column of ["CreateDate", "AccessKeyId", "User", "Status", "LastUsedDate", "TimeGenerated"].filter((c) => q.query.includes(c))) expect(names.has(column)).toBe(true);
+        // Every capitalised name a query uses is a column of the table, one of its own aliases, or KQL's.
+        const names = new Set<string>(COLUMNS.map((c) => c.name));
+        for (const q of QUERIES) {
+            const aliases = new Set([...q.query.matchAll(/\b([A-Z][A-Za-z]*)\s*=/g)].map((m) => m[1]));
+            const used = [...new Set([...q.query.matchAll(/\b[A-Z][A-Za-z_]*\b/g)].map((m) => m[0]))].filter((w) => w !== TABLE_NAME && !aliases.has(w));
+            expect({ query: q.id, unknown: used.filter((w) => !names.has(w)) }).toEqual({ query: q.id, unknown: [] });
+        }
+    });
+
+    it("reads only the latest run in each query, within a bounded look-back", () => {
+        for (const q of QUERIES) {
+            expect(q.query).toContain("let latest = toscalar(AWS_Access_Key_Report_CL | where TimeGenerated > ago(7d) | summarize max(LoggedDate));");
+            expect(q.query).toContain("| where TimeGenerated > ago(7d) and LoggedDate == latest");
+        }
+    });
+
+    it("lets CloudTrail use the trail's key only for this trail, and CloudWatch publish to the encrypted alert topic", () => {
+        const trailKey = statementsOf(one(plan, "aws:kms/key:Key", "trail"));
+        const trailArn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/labs-trail-dev";
+        const cloudtrail = trailKey.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "cloudtrail.amazonaws.com" }));
+        // Decrypt too: the bucket uses an S3 Bucket Key with this key.
+        expect(cloudtrail.flatMap((s) => list(s.Action)).sort()).toEqual(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*"]);
+        for (const s of cloudtrail) expect(s.Condition?.StringEquals?.["aws:SourceArn"]).toBe(trailArn);
+        expect(trailKey[0]).toMatchObject({ Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*" });
+        const collectorKey = statementsOf(one(plan, "aws:kms/key:Key", "collector"));
+        expect(collectorKey.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "cloudwatch.amazonaws.com" }))).toMatchObject({ Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+        expect(collectorKey).toHaveLength(2);
+        const trail = one(plan, "aws:cloudtrail/trail:Trail", "trail");
+        expect(trail.dependencies).toContain(one(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "trail").urn);
     });
 
     it("leaves Sentinel's connector out unless asked", () => {
@@ -213,12 +245,21 @@ describe("collector: the lab as configured for dev", () => {
 });
 
 describe("collector: options", () => {
-    it("adds s3:PutBucketAcl for governance only when asked, and exempts exactly that finding by name", async () => {
+    it("adds s3:PutBucketAcl for governance only when asked, and the policy pack exempts exactly that finding by name", async () => {
         const plan = await planLab("collector", { collectorAuditGovernance: true });
         const granted = grants(statementsOf(one(plan, "aws:iam/policy:Policy", "mdca-audit")));
         expect(Object.keys(granted).filter((a) => !AUDIT_READ_ACTIONS.includes(a))).toEqual(AUDIT_GOVERNANCE_ACTIONS);
         const byLevel = await levels(Object.keys(granted));
         expect(Object.entries(byLevel).filter(([, level]) => level !== "Read" && level !== "List")).toEqual([["s3:PutBucketAcl", "Permissions management"]]);
+        const host = await PolicyHost.start(path.join(ROOT, "policies"));
+        try {
+            const report = await runChecks(host, plan);
+            expect(report.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+            expect(report.exemptions.map((e) => [e.resourceName, e.message.split(":")[0]])).toEqual([["mdca-audit", "exemptions-applied[Exemption"]]);
+            expect(report.exemptions[0].message).toContain("iam-no-wildcard-write[Action::s3:PutBucketAcl] is exempted until");
+        } finally {
+            host.close();
+        }
     });
 
     it("builds Sentinel's AWS S3 connector path when asked: OIDC trust with audience and session name, notifications, read-only role", async () => {
@@ -237,12 +278,15 @@ describe("collector: options", () => {
         });
         const granted = grants(statementsOf(one(plan, "aws:iam/rolePolicy:RolePolicy", "sentinel")));
         const byLevel = await levels(Object.keys(granted));
-        // Reading the logs and consuming their notifications. IAM's data calls two of those
-        // "Write": deleting a consumed message and decrypting; each is on the lab's own queue or key only.
+        // Reading the logs and consuming their notifications. IAM's data calls three of those
+        // "Write": decrypting, deleting a consumed message and hiding it while it is read; each
+        // is on the lab's own queue or key only.
         expect(Object.entries(byLevel).filter(([, level]) => level !== "Read" && level !== "List").sort()).toEqual([
             ["kms:Decrypt", "Write"],
+            ["sqs:ChangeMessageVisibility", "Write"],
             ["sqs:DeleteMessage", "Write"],
         ]);
+        expect(granted["sqs:ChangeMessageVisibility"]).toEqual([output(one(plan, "aws:sqs/queue:Queue", "sentinel-cloudtrail"), "arn")]);
         expect(granted["sqs:DeleteMessage"]).toEqual([output(one(plan, "aws:sqs/queue:Queue", "sentinel-cloudtrail"), "arn")]);
         expect(granted["kms:Decrypt"]).toEqual([output(one(plan, "aws:kms/key:Key", "trail"), "arn")]);
         const notification = one(plan, "aws:s3/bucketNotification:BucketNotification", "sentinel-cloudtrail");

@@ -42,16 +42,24 @@ describe("collector settings", () => {
         expect(problems({ labs: ["collector"] })).toEqual([]);
     });
 
+    it("take the schedules EventBridge takes", () => {
+        for (const schedule of ["rate(1 day)", "rate(12 hours)", "rate(30 minutes)", "cron(0 6 * * ? *)"]) expect({ schedule, problems: problems({ labs: ["collector"], collectorSchedule: schedule }) }).toEqual({ schedule, problems: [] });
+    });
+
     it.each([
         ["no alert e-mail", { collectorAlertEmail: "" }, ['labs:collectorAlertEmail = "": expected the e-mail address told when the function fails (it must confirm the SNS subscription)']],
-        ["an AWS region that is not one", { collectorAwsRegion: "Europe" }, ['labs:collectorAwsRegion = "Europe": expected an AWS region name such as us-east-1 or eu-west-1']],
+        ["an AWS region that is not one", { collectorAwsRegion: "Europe" }, ['labs:collectorAwsRegion = "Europe": expected a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)']],
+        ["a GovCloud region (other ARNs, other endpoints)", { collectorAwsRegion: "us-gov-west-1" }, ['labs:collectorAwsRegion = "us-gov-west-1": expected a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)']],
         ["an account id that is not 12 digits", { collectorAwsAccountId: "12345" }, ['labs:collectorAwsAccountId = "12345": expected the 12-digit AWS account the lab may deploy to, or "" for any']],
         ["retention under Azure's 30 days", { collectorRetentionDays: 7 }, ["labs:collectorRetentionDays = 7: expected a whole number from 30 to 730"]],
         ["a rotation period that would outlive a year", { collectorSecretRotationDays: 400 }, ["labs:collectorSecretRotationDays = 400: expected a whole number from 7 to 330"]],
-        ["a schedule EventBridge refuses", { collectorSchedule: "every day" }, ['labs:collectorSchedule = "every day": expected an EventBridge schedule such as rate(1 day) or cron(0 6 * * ? *)']],
-        ["a zero rate", { collectorSchedule: "rate(0 days)" }, ['labs:collectorSchedule = "rate(0 days)": expected an EventBridge schedule such as rate(1 day) or cron(0 6 * * ? *)']],
+        ...["every day", "rate(0 days)", "rate(1 days)", "rate(5 day)"].map((schedule) => [
+            `the schedule ${schedule}, which EventBridge refuses`,
+            { collectorSchedule: schedule },
+            [`labs:collectorSchedule = "${schedule}": expected an EventBridge schedule such as rate(1 day), rate(12 hours) or cron(0 6 * * ? *)`],
+        ]),
         ["too many parallel IAM calls", { collectorIamConcurrency: 500 }, ["labs:collectorIamConcurrency = 500: expected a whole number from 1 to 50"]],
-    ])("refuse %s", (_case, settings, expected) => {
+    ] as Array<[string, Record<string, unknown>, string[]]>)("refuse %s", (_case, settings, expected) => {
         expect(problems({ labs: ["collector"], ...settings })).toEqual(expected);
     });
 });

@@ -139,6 +139,14 @@ export class AwsMock implements CloudMock {
                 const name = str(inputs.name) ?? this.identity.awsRegion;
                 return { name, id: name, region: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
             }
+            case "aws:iam/getSessionContext:getSessionContext": {
+                // An assumed-role session's issuer is its role; any other principal is its own issuer.
+                const arn = str(inputs.arn) ?? "";
+                const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+                return session
+                    ? { arn, id: arn, issuerArn: `arn:aws:iam::${session[1]}:role/${session[2]}`, issuerId: "AROAOFFLINEENGINE000", issuerName: session[2], sessionName: session[3] }
+                    : { arn, id: arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "" };
+            }
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
         }

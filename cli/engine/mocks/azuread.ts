@@ -1,5 +1,5 @@
 // Imitates Microsoft Entra ID for @pulumi/azuread: object ids, client ids, secrets.
-import { DIGITS, LOWER, UPPER } from "./ids";
+import { DIGITS, Entropy, LOWER, UPPER } from "./ids";
 import { type CloudIdentity, type CloudMock, type NewResourceRequest, type NewResourceResult, type Props, parseToken, str } from "./types";
 
 export class AzureAdMock implements CloudMock {
@@ -28,9 +28,15 @@ export class AzureAdMock implements CloudMock {
         return { id: objectId, computed: { objectId } };
     }
 
-    call(token: string): Props | undefined {
+    call(token: string, inputs: Props = {}): Props | undefined {
         if (token === "azuread:index/getClientConfig:getClientConfig") {
             return { clientId: this.identity.principalClientId, objectId: this.identity.principalObjectId, tenantId: this.identity.tenantId, id: this.identity.principalClientId };
+        }
+        if (token === "azuread:index/getServicePrincipal:getServicePrincipal") {
+            // A first-party application's service principal in the tenant (e.g. Microsoft Graph): an object id of the tenant's own.
+            const clientId = str(inputs.clientId) ?? "00000000-0000-0000-0000-000000000000";
+            const objectId = new Entropy(`sp|${this.identity.tenantId}|${clientId}`).guid("objectId");
+            return { id: objectId, objectId, clientId, displayName: str(inputs.displayName) ?? clientId, applicationTenantId: this.identity.tenantId, appRoleIds: {}, oauth2PermissionScopeIds: {} };
         }
         return undefined;
     }

@@ -30,15 +30,24 @@ export class ConfigError extends Error {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export function readConfig(env: Environment): FunctionConfig {
-    const missing = REQUIRED_VARIABLES.filter((name) => !env[name]?.trim());
+/**
+ * The required variables' values, trimmed; one ConfigError naming every one that is missing
+ * or blank. Shared by the collector's functions, so each names its settings the same way.
+ */
+export function requireVariables<Name extends string>(env: Environment, names: readonly Name[]): Readonly<Record<Name, string>> {
+    const missing = names.filter((name) => !env[name]?.trim());
     if (missing.length > 0) {
-        const names = missing.join(", ");
+        const list = missing.join(", ");
         throw new ConfigError(
-            `The function's environment variable${missing.length > 1 ? "s" : ""} ${names} ${missing.length > 1 ? "are" : "is"} not set: the collector stack sets ${missing.length > 1 ? "them" : "it"}, so deploy the stack again rather than editing the function by hand.`,
+            `The function's environment variable${missing.length > 1 ? "s" : ""} ${list} ${missing.length > 1 ? "are" : "is"} not set: the collector stack sets ${missing.length > 1 ? "them" : "it"}, so deploy the stack again rather than editing the function by hand.`,
         );
     }
-    const value = (name: (typeof REQUIRED_VARIABLES)[number]) => (env[name] ?? "").trim();
+    return Object.fromEntries(names.map((name) => [name, (env[name] ?? "").trim()])) as Record<Name, string>;
+}
+
+export function readConfig(env: Environment): FunctionConfig {
+    const values = requireVariables(env, REQUIRED_VARIABLES);
+    const value = (name: (typeof REQUIRED_VARIABLES)[number]) => values[name];
 
     const dceEndpoint = value("DCE_ENDPOINT");
     if (!isHttpsUrl(dceEndpoint)) {

@@ -97,7 +97,7 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
 
     // The secret, the credential and a token, before anything is collected: a wrong secret
     // or app fails the run in a second instead of after the whole IAM listing.
-    const prepareIngestion = async (c: Container): Promise<Ingestion> => {
+    const prepareIngestion = async (c: Container, secondTry = false): Promise<Ingestion> => {
         if (!c.ingestion) {
             const clientSecret = await c.secret.get();
             c.ingestion = createIngestion(c.config, { tenantId: c.config.tenantId, clientId: c.config.clientId, clientSecret }, { credential: deps.credential, client: deps.ingestion });
@@ -107,15 +107,17 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
             // and a different flag would fetch a second token instead of reusing this one.
             await c.ingestion.credential.getToken(MONITOR_SCOPE, { enableCae: true });
         } catch (error) {
-            // The secret may have been rotated since it was read: read it again next time.
+            // The secret may have been rotated (and the old one deleted) since this container
+            // read it: read it again, once, before giving up.
             c.ingestion = undefined;
             c.secret.forget();
+            if (!secondTry) return prepareIngestion(c, true);
             throw error;
         }
         return c.ingestion;
     };
 
-    const run = async (c: Container, log: ReturnType<typeof createLogger>, started: Date): Promise<RunSummary> => {
+    const run = async (c: Container, log: ReturnType<typeof createLogger>, started: Date, scheduledAt: Date): Promise<RunSummary> => {
         const elapsed = () => now().getTime() - started.getTime();
         // If Azure refuses us, stop listing IAM: the records would have nowhere to go.
         const stopCollecting = new AbortController();
@@ -124,7 +126,7 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
             throw error;
         });
         const iam = new IAMClient({ ...IAM_CLIENT_DEFAULTS, ...iamConfig() });
-        const collecting = collectAccessKeys({ iam, concurrency: c.config.iamConcurrency, runStartedAt: started, now, log, signal: stopCollecting.signal });
+        const collecting = collectAccessKeys({ iam, concurrency: c.config.iamConcurrency, runStartedAt: scheduledAt, now, log, signal: stopCollecting.signal });
         const [ready, collected] = await Promise.allSettled([ingestion, collecting]);
         iam.destroy();
         if (ready.status === "rejected") throw ready.reason;
@@ -136,14 +138,16 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
         return { users: found.users, keys: found.keys, recordsDelivered: found.records.length, skippedUsers: found.skippedUsers, skippedKeys: found.skippedKeys, durationMs: elapsed() };
     };
 
-    return async (_event, context) => {
+    return async (event, context) => {
         const started = now();
+        // A retried or late run reports for the day it was scheduled, not the day it ran.
+        const scheduledAt = scheduledTime(event) ?? started;
         const log = createLogger(write, { requestId: context?.awsRequestId });
         try {
             container ??= openContainer();
             container.invocations++;
             log.info("run-started", { iamConcurrency: container.config.iamConcurrency, coldStart: container.invocations === 1 });
-            const summary = await run(container, log, started);
+            const summary = await run(container, log, started, scheduledAt);
             log.info("run-finished", { ...summary });
             return summary;
         } catch (error) {
@@ -154,6 +158,14 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
             throw new CollectorError(message);
         }
     };
+}
+
+/** The time an EventBridge scheduled event was due (`time`), when the event is one. */
+export function scheduledTime(event: unknown): Date | undefined {
+    const time = typeof event === "object" && event !== null ? (event as { time?: unknown }).time : undefined;
+    if (typeof time !== "string") return undefined;
+    const parsed = new Date(time);
+    return Number.isNaN(parsed.getTime()) ? undefined : parsed;
 }
 
 export const handler: Handler = createHandler();

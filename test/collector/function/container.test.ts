@@ -52,12 +52,36 @@ describe("a container's invocations", () => {
         expect(fakes.iam.statistics.calls.GetAccessKeyLastUsed).toBeLessThan(240);
         expect(fakes.azure.uploads).toEqual([]);
 
+        // Read twice in that invocation: once at the start, once more after Entra refused it.
+        expect(fakes.iam.statistics.calls.GetParameter).toBe(2);
+
         fakes.iam.setParameter(SECRET_PARAMETER, CLIENT_SECRET);
         await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 240 });
-        expect(fakes.iam.statistics.calls.GetParameter).toBe(2);
+        expect(fakes.iam.statistics.calls.GetParameter).toBe(3);
         const everything = logs.join("\n");
         expect(everything).not.toContain("an-old-secret");
         expect(everything).not.toContain(CLIENT_SECRET);
+    });
+});
+
+describe("secret rotation", () => {
+    it("survives a rotation between runs: Entra refuses the cached secret, the function reads the new one and goes on in the same invocation", async () => {
+        // Short-lived tokens, so the second run asks Entra again (as a run does once its token expired).
+        fakes = await startFakes({ users: 30, latencyMs: 1 }, { tokenLifetimeSeconds: 60 });
+        const { handler } = handlerFor(fakes);
+        await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 60 });
+        // pulumi up rotated the secret: the parameter holds the new one, Entra no longer takes the old one.
+        fakes.azure.rotateClientSecret("the-new-secret");
+        fakes.iam.setParameter(SECRET_PARAMETER, "the-new-secret");
+        await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 60 });
+        expect(fakes.iam.statistics.calls.GetParameter).toBe(2);
+    });
+
+    it("reports the day the run was scheduled for, not the day a retry ran", async () => {
+        fakes = await startFakes({ users: 2, latencyMs: 1 });
+        const { handler } = handlerFor(fakes);
+        await handler({ "detail-type": "Scheduled Event", time: "2026-11-22T23:59:00Z" });
+        expect(new Set(fakes.azure.records.map((r) => r.LoggedDate))).toEqual(new Set(["2026-11-22T00:00:00.000Z"]));
     });
 });
 

@@ -2,7 +2,8 @@
 // @azure/identity (MSAL) and @azure/monitor-ingestion clients run unchanged:
 // - Entra ID for ClientSecretCredential with a custom authorityHost: the tenant's OpenID
 //   configuration (MSAL reads it before its first token) and the v2.0 token endpoint
-//   (client_credentials; checks the client id, the secret and the scope);
+//   (client_credentials; checks the client id, the secret and the scope, and remembers which
+//   scope each token was issued for, so other fakes can check the audience too);
 // - the Logs Ingestion API: POST /dataCollectionRules/<immutable id>/streams/<stream>, which
 //   checks the bearer token it issued, the rule and the stream, gzip, the 1 MB limit and that
 //   the body is a JSON array, keeps every record it accepted, and can answer 429 (with
@@ -26,8 +27,28 @@ export interface FakeAzureOptions {
     tenantId: string;
     clientId: string;
     clientSecret: string;
-    dcrImmutableId: string;
-    streamName: string;
+    /** Lifetime of the tokens it issues; under five minutes, MSAL asks for a new one every time. Default 3599. */
+    tokenLifetimeSeconds?: number;
+    /** The rule and stream the ingestion API accepts; absent, the fake is a token endpoint only. */
+    dcrImmutableId?: string;
+    streamName?: string;
+    /** Scopes the token endpoint issues tokens for. Default: MONITOR_SCOPES. */
+    scopes?: readonly string[];
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost, generated per run, for the HTTPS fakes. */
+export async function localhostCertificate(): Promise<{ key: string; cert: string }> {
+    const pems = await generate([{ name: "commonName", value: "localhost" }], {
+        keyType: "ec",
+        algorithm: "sha256",
+        extensions: [
+            { name: "basicConstraints", cA: false },
+            { name: "keyUsage", digitalSignature: true },
+            { name: "extKeyUsage", serverAuth: true },
+            { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+        ],
+    });
+    return { key: pems.private, cert: pems.cert };
 }
 
 export interface IngestionFault {
@@ -56,7 +77,8 @@ export class FakeAzure {
     readonly records: Array<Record<string, unknown>> = [];
     /** Every upload body after gunzip, accepted or not. */
     readonly bodies: string[] = [];
-    private readonly issued = new Set<string>();
+    /** Access token to the scope it was issued for. */
+    private readonly issued = new Map<string, string>();
     private readonly faults: Array<IngestionFault & { fired: number }> = [];
 
     private constructor(
@@ -67,18 +89,14 @@ export class FakeAzure {
         private readonly options: FakeAzureOptions,
     ) {}
 
+    /** The application's secret changed (a rotation): the old one is refused from now on. */
+    rotateClientSecret(secret: string): void {
+        this.options.clientSecret = secret;
+    }
+
     static async start(options: FakeAzureOptions): Promise<FakeAzure> {
-        const pems = await generate([{ name: "commonName", value: "localhost" }], {
-            keyType: "ec",
-            algorithm: "sha256",
-            extensions: [
-                { name: "basicConstraints", cA: false },
-                { name: "keyUsage", digitalSignature: true },
-                { name: "extKeyUsage", serverAuth: true },
-                { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
-            ],
-        });
-        const server = createServer({ key: pems.private, cert: pems.cert });
+        const pems = await localhostCertificate();
+        const server = createServer({ key: pems.key, cert: pems.cert });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const fake = new FakeAzure(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}`, pems.cert, options);
         server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -89,7 +107,12 @@ export class FakeAzure {
 
     /** Every access token the fake issued (to prove none leaks into logs). */
     get issuedTokens(): string[] {
-        return [...this.issued];
+        return [...this.issued.keys()];
+    }
+
+    /** The scope a token was issued for, or undefined for a token this fake never issued. */
+    scopeOf(token: string): string | undefined {
+        return this.issued.get(token);
     }
 
     get tokenRequests(): number {
@@ -149,10 +172,11 @@ export class FakeAzure {
         if (form.get("client_secret") !== this.options.clientSecret) return refuse(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
         const scope = form.get("scope") ?? "";
         this.tokenScopes.push(scope);
-        if (!MONITOR_SCOPES.includes(scope)) return refuse(400, "invalid_scope", `AADSTS70011: The provided value for scope ${scope} is not valid.`);
+        if (!(this.options.scopes ?? MONITOR_SCOPES).includes(scope)) return refuse(400, "invalid_scope", `AADSTS70011: The provided value for scope ${scope} is not valid.`);
         const accessToken = randomBytes(32).toString("base64url");
-        this.issued.add(accessToken);
-        json(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+        this.issued.set(accessToken, scope);
+        const lifetime = this.options.tokenLifetimeSeconds ?? 3599;
+        json(200, { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
     }
 
     private ingest(req: IncomingMessage, url: URL, rule: string, stream: string, body: Buffer, json: (status: number, payload: unknown, headers?: Record<string, string>) => void): void {
@@ -164,7 +188,8 @@ export class FakeAzure {
             else json(status, undefined, headers);
         };
         const authorization = req.headers.authorization ?? "";
-        if (!authorization.startsWith("Bearer ") || !this.issued.has(authorization.slice("Bearer ".length))) return answer(401, "InvalidToken", "The bearer token is missing or was not issued by this tenant.");
+        const tokenScope = authorization.startsWith("Bearer ") ? this.issued.get(authorization.slice("Bearer ".length)) : undefined;
+        if (tokenScope === undefined || !MONITOR_SCOPES.includes(tokenScope)) return answer(401, "InvalidToken", "The bearer token is missing, was not issued by this tenant, or not for Azure Monitor.");
         if (url.searchParams.get("api-version") !== INGESTION_API_VERSION) return answer(400, "InvalidApiVersion", `api-version ${url.searchParams.get("api-version")} is not supported.`);
         if (rule !== this.options.dcrImmutableId) return answer(404, "InvalidDcrImmutableId", `No data collection rule ${rule}.`);
         if (stream !== this.options.streamName) return answer(400, "InvalidStream", `The rule has no stream ${stream}.`);

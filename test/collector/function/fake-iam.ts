@@ -370,7 +370,7 @@ function messageFor(code: string, params: Readonly<Record<string, string>>): str
 }
 
 /** The request must carry a SigV4 signature scoped to the service (the body is not verified). */
-function checkSignature(req: IncomingMessage, service: string): void {
+export function checkSignature(req: IncomingMessage, service: string): void {
     const authorization = req.headers.authorization ?? "";
     const scope = new RegExp(`^AWS4-HMAC-SHA256 Credential=${FAKE_CREDENTIALS.accessKeyId}/\\d{8}/us-east-1/${service}/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$`);
     if (!scope.test(authorization)) throw new FakeError("IncompleteSignature", 403, `expected a SigV4 signature for ${service} in us-east-1, got ${authorization || "none"}`);

@@ -23,9 +23,9 @@ export interface Fakes {
     close(): Promise<void>;
 }
 
-export async function startFakes(iamOptions: Omit<FakeIamOptions, "parameters">): Promise<Fakes> {
+export async function startFakes(iamOptions: Omit<FakeIamOptions, "parameters">, azureOptions: { tokenLifetimeSeconds?: number } = {}): Promise<Fakes> {
     const iam = await FakeIam.start({ ...iamOptions, parameters: { [SECRET_PARAMETER]: CLIENT_SECRET } });
-    const azure = await FakeAzure.start({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, dcrImmutableId: DCR_IMMUTABLE_ID, streamName: STREAM_NAME });
+    const azure = await FakeAzure.start({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, dcrImmutableId: DCR_IMMUTABLE_ID, streamName: STREAM_NAME, ...azureOptions });
     return { iam, azure, close: async () => void (await Promise.all([iam.close(), azure.close()])) };
 }
 
