@@ -4,7 +4,8 @@
 // - resources analyzed per second through the analyzer protocol (the policy pack over gRPC);
 // - `labs check --stack dev` against `labs plan` (target: at most 1.5x);
 // - the collector's function over a fake IAM server, concurrent against one call after another
-//   (target: 8x faster), see bench/collector-function.ts.
+//   (target: 8x faster), see bench/collector-function.ts;
+// - `labs diagram --stack dev` against `labs plan` (target: at most 2x), see bench/diagram.ts.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { runChecks } from "./commands/check";
@@ -77,6 +78,11 @@ async function main(): Promise<void> {
     console.log("");
     const { benchCollectorFunction } = await import("../bench/collector-function");
     await benchCollectorFunction();
+
+    // labs diagram against labs plan (target: at most 2x).
+    console.log("");
+    const { benchDiagram } = await import("../bench/diagram");
+    await benchDiagram();
 }
 
 main().catch((err: unknown) => {

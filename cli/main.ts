@@ -51,6 +51,34 @@ export async function main(argv: string[]): Promise<number> {
         });
 
     program
+        .command("cost")
+        .description("what each lab costs per hour (VMs running or stopped) and per month, per resource, from the price table (offline)")
+        .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")
+        .option("-l, --lab <name>", "only this lab")
+        .option("-p, --program <dir>", "another Pulumi TypeScript program (folder with Pulumi.yaml)")
+        .option("-c, --config <key=value...>", "try a setting without editing the stack file")
+        .option("--hours-per-day <hours>", "hours a day the VMs run, for the monthly figure (default 10: started in the morning, stopped at 19:00)")
+        .option("--refresh", "first update the price table's Azure prices from the Azure Retail Prices API (needs network)")
+        .option("--json", "as JSON")
+        .action(async (opts) => {
+            const { costCommand } = require("./commands/cost") as typeof import("./commands/cost");
+            code = await costCommand(opts, write);
+        });
+
+    program
+        .command("diagram")
+        .description("draw each lab as an SVG picture: resource groups, VNets, subnets, VMs, peerings, tunnels, DNS paths, data flows (offline)")
+        .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")
+        .option("-l, --lab <name>", "draw only this lab")
+        .option("-p, --program <dir>", "draw another Pulumi TypeScript program (folder with Pulumi.yaml)")
+        .option("-c, --config <key=value...>", "try a setting without editing the stack file, e.g. -c dnsPattern=private-resolver")
+        .option("-o, --out <dir>", "folder for <lab>.svg (default: docs/diagrams in the program's folder)")
+        .action(async (opts) => {
+            const { diagramCommand } = require("./commands/diagram") as typeof import("./commands/diagram");
+            code = await diagramCommand(opts, write);
+        });
+
+    program
         .command("verify")
         .description("check name resolution on every VM of a deployed dns-lab through Azure Run Command (needs az and pulumi, logged in)")
         .option("-s, --stack <name>", "deployed stack to verify", "dev")

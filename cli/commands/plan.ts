@@ -1,4 +1,8 @@
 // `labs plan`: what `pulumi up` would create for a stack, worked out offline.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadPrices } from "../cost/price-table";
+import { DEFAULT_HOURS_PER_DAY, costByLab, labsOf, renderCostSummary } from "../cost/report";
 import { UserError } from "../engine/errors";
 import { evaluate } from "../engine/evaluate";
 import { type Plan, type PlannedResource, subtree } from "../engine/plan";
@@ -6,6 +10,7 @@ import { loadProject } from "../engine/project";
 import type { WireObject } from "../engine/wire";
 import { toPreviewDigest } from "../plan/preview-json";
 import { renderPlan } from "../plan/render";
+import { criticalPath, renderCriticalPath } from "../plan/timing";
 import { resolveProgramDir } from "../locate";
 
 export interface PlanOptions {
@@ -20,8 +25,30 @@ export interface PlanOptions {
 export async function planCommand(options: PlanOptions, write: (text: string) => void): Promise<number> {
     const plan = await evaluateForLab(options);
     const { roots, resources, outputs } = selectLab(plan, options.lab);
-    write(options.json ? JSON.stringify(toPreviewDigest(plan, resources, outputs), null, 2) : renderPlan(plan, roots, outputs));
+    if (options.json) {
+        write(JSON.stringify(toPreviewDigest(plan, resources, outputs), null, 2));
+        return 0;
+    }
+    write(renderPlan(plan, roots, outputs));
+    write("");
+    write(renderReadiness(plan, options.lab, resolveProgramDir(options.program)));
     return 0;
+}
+
+/** After the tree: how long each lab takes to be usable, what it costs, where its picture is. */
+export function renderReadiness(plan: Plan, lab: string | undefined, programDir: string): string {
+    const labs = labsOf(plan).filter((l) => !lab || l.lab === lab);
+    if (labs.length === 0) return "";
+    const lines = ["Time to ready (estimate; labs cost and labs diagram for more):"];
+    for (const l of labs) lines.push(renderCriticalPath(l.lab, criticalPath(l.resources)));
+    lines.push("");
+    const prices = loadPrices();
+    lines.push(...renderCostSummary(costByLab(plan, prices, DEFAULT_HOURS_PER_DAY, lab), prices, DEFAULT_HOURS_PER_DAY));
+    lines.push("");
+    const pictures = labs.map((l) => path.join(programDir, "docs", "diagrams", `${l.lab}.svg`));
+    const drawn = pictures.filter((p) => fs.existsSync(p)).map((p) => path.relative(process.cwd(), p) || p);
+    lines.push(drawn.length ? `Pictures: ${drawn.join(", ")} (written by labs diagram; run it again after changing settings)` : "Pictures: none yet; labs diagram writes one SVG per lab to docs/diagrams");
+    return lines.join("\n");
 }
 
 /** Evaluates the program; with a lab name and a program that selects labs by config `labs`, only that lab. */
@@ -29,7 +56,13 @@ export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" 
     const programDir = resolveProgramDir(options.program);
     const project = loadProject(programDir);
     const overrides = parseConfigFlags(options.config ?? []);
-    if (options.lab && project.config.some((d) => d.key === `${project.name}:labs`)) overrides.labs = [options.lab];
+    const labsSetting = project.config.find((d) => d.key === `${project.name}:labs`);
+    if (options.lab && labsSetting) {
+        // The setting's default lists every lab the project has.
+        const known = Array.isArray(labsSetting.default) ? labsSetting.default.map(String) : undefined;
+        if (known && !known.includes(options.lab)) throw new UserError(`--lab ${options.lab}: this project has no such lab; its labs are ${known.join(", ")}.`);
+        overrides.labs = [options.lab];
+    }
     return evaluate({ programDir, stack: options.stack, overrides });
 }
 
