@@ -5,28 +5,14 @@
 //   node -r ./cli/ts-require.js bench/diagram.ts
 //
 // Environment: BENCH_RUNS (default 5).
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { drawLabs, labsOf } from "../cli/diagram";
 import { evaluateInChild } from "../cli/engine/fork";
+import { LABS, ROOT, stats, time } from "./timing";
 
-const ROOT = path.resolve(__dirname, "..");
-const LABS = path.join(ROOT, "cli", "bin", "labs.js");
-
-function time(args: string[]): number {
-    const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-    return seconds;
-}
-
-function median(samples: number[]): number {
-    const sorted = [...samples].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-}
+const median = (samples: number[]) => stats(samples).median;
 
 export async function benchDiagram(print: (line: string) => void = console.log): Promise<{ ratio: number }> {
     const runs = Number(process.env.BENCH_RUNS ?? 5);

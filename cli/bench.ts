@@ -6,31 +6,17 @@
 // - the collector's function over a fake IAM server, concurrent against one call after another
 //   (target: 8x faster), see bench/collector-function.ts;
 // - `labs diagram --stack dev` against `labs plan` (target: at most 2x), see bench/diagram.ts.
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { LABS, ROOT, stats, time } from "../bench/timing";
 import { runChecks } from "./commands/check";
 import { PolicyHost } from "./engine/analyzer";
 import { evaluateInChild } from "./engine/fork";
 
-const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-
-function time(args: string[]): number {
-    const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-    return seconds;
-}
-
-function stats(samples: number[]): { median: number; min: number } {
-    const sorted = [...samples].sort((a, b) => a - b);
-    return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
-}
 
 async function main(): Promise<void> {
     const { plan } = await evaluateInChild({ programDir: ROOT, stack: "dev" });
-    const labs = path.join(ROOT, "cli", "bin", "labs.js");
+    const labs = LABS;
     const planArgs = [labs, "plan", "--stack", "dev"];
     const checkArgs = [labs, "check", "--stack", "dev"];
     const loadArgs = ["-e", plan.sdkModules.map((m) => `require(${JSON.stringify(m)});`).join("")];

