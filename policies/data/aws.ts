@@ -146,7 +146,7 @@ export const lambdaNoTlsBypass = resourcePolicy(
     {
         name: "lambda-no-tls-bypass",
         family: "data",
-        description: "No Lambda function turns off TLS certificate checks (NODE_TLS_REJECT_UNAUTHORIZED=0).",
+        description: "No Lambda function turns off TLS certificate checks (NODE_TLS_REJECT_UNAUTHORIZED set to 0).",
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Remove NODE_TLS_REJECT_UNAUTHORIZED; to trust a proxy's CA, set NODE_EXTRA_CA_CERTS to its certificate file.",

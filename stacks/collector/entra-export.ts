@@ -174,7 +174,7 @@ export class EntraLogExport extends pulumi.ComponentResource {
 
         const deadLetterQueue = new aws.sqs.Queue("entra-logs-failed", { name: `${base}-failed`, messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true }, o);
         deadLetterAlarm("entra-logs-failed", deadLetterQueue, args.alarmTopicArn, o);
-        const code = bundleFunction("entra-function").code;
+        const codeFile = bundleFunction("entra-function").file;
         const tenant = azuread.getClientConfigOutput({ parent: this }).tenantId;
         this.functions = Object.fromEntries(
             LOG_TYPE_NAMES.map((t) => [
@@ -184,7 +184,7 @@ export class EntraLogExport extends pulumi.ComponentResource {
                     {
                         functionName: functionNames[t],
                         description: `Exports yesterday's Entra ${t} logs from Microsoft Graph to S3.`,
-                        code,
+                        codeFile,
                         environment: { AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: this.application.clientId, CLIENT_SECRET_PARAMETER: parameter.name, BUCKET: this.bucket.bucket, LOG_TYPE: t },
                         kmsKeyArn: this.key.arn,
                         statements: exportStatements(t, { bucketArn: this.bucket.arn, parameterArn: parameter.arn, keyArn: this.key.arn }),

@@ -110,7 +110,7 @@ export class AccessKeyReporter extends pulumi.ComponentResource {
             {
                 functionName,
                 description: "Reports IAM access keys and their last use to Azure Monitor (Logs Ingestion API).",
-                code: bundle.code,
+                codeFile: bundle.file,
                 environment: {
                     DCE_ENDPOINT: args.azure.ingestionEndpoint,
                     DCR_IMMUTABLE_ID: args.azure.ruleImmutableId,

@@ -9,8 +9,8 @@ export interface ScheduledFunctionArgs {
     /** The function's name in AWS. */
     functionName: string;
     description: string;
-    /** The bundled code, shipped as index.js (handler index.handler). */
-    code: string;
+    /** The bundled code's file, shipped as index.js (handler index.handler). */
+    codeFile: string;
     environment: Record<string, pulumi.Input<string>>;
     /** The key that encrypts the environment. */
     kmsKeyArn: pulumi.Input<string>;
@@ -62,7 +62,7 @@ export class ScheduledFunction extends pulumi.ComponentResource {
                 runtime: "nodejs24.x",
                 architectures: ["arm64"],
                 handler: "index.handler",
-                code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(args.code) }),
+                code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(args.codeFile) }),
                 role: this.role.arn,
                 // Memory buys CPU on Lambda, and the AWS SDK spends about a millisecond of CPU per call.
                 memorySize: 1024,

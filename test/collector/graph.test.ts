@@ -1,6 +1,7 @@
 // The collector lab's resource graph: one schema from function to table, the ingestion path
 // and who may use it, IAM exactly as wide as listed (judged with AWS's action data, not by
 // string matching), secrets kept secret, and everything tagged.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runChecks } from "../../cli/commands/check";
@@ -114,9 +115,11 @@ describe("collector: the lab as configured for dev", () => {
 
     it("ships the function bundled from the checkout, built inside the plan", () => {
         const fn = one(plan, "aws:lambda/function:Function", "access-key-report");
-        const code = input<{ assets: Record<string, { text: string }> }>(fn, "code");
+        const code = input<{ assets: Record<string, { path: string }> }>(fn, "code");
         expect(Object.keys(code.assets)).toEqual(["index.js"]);
-        const text = code.assets["index.js"].text;
+        // A file named by its hash, built (or found unchanged) by this plan.
+        expect(code.assets["index.js"].path).toMatch(/labs-bundle\/function-[0-9a-f]{16}\.js$/);
+        const text = fs.readFileSync(code.assets["index.js"].path, "utf8");
         expect({ table: text.includes("AWS_Access_Key_Report_CL"), handler: text.includes("createHandler") }).toEqual({ table: true, handler: true });
         expect(stackOutput<number>(plan, "collector.function.bundleBytes")).toBe(Buffer.byteLength(text));
     });

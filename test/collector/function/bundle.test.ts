@@ -1,6 +1,6 @@
 // The bundle Lambda runs: one self-contained CommonJS file, the same bytes for the same
 // checkout, and a handler that works against the fakes when loaded from that file alone.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -26,6 +26,27 @@ describe("bundleFunction", () => {
         expect(again.code).toBe(bundle.code);
         expect(bundle.bytes).toBe(Buffer.byteLength(bundle.code));
         expect(bundle.code).not.toContain(path.resolve(__dirname, "../../.."));
+    });
+
+    it("is kept on disk under its hash, reused while its sources are unchanged, and built again when one changes", () => {
+        expect(readFileSync(bundle.file, "utf8")).toBe(bundle.code);
+        expect(path.basename(bundle.file)).toBe(`function-${bundle.sha256.slice(0, 16)}.js`);
+        const manifest = path.join(path.dirname(bundle.file), "function.json");
+        const before = statSync(manifest).mtimeMs;
+        expect(bundleFunction().file).toBe(bundle.file);
+        // Reused: nothing was written.
+        expect(statSync(manifest).mtimeMs).toBe(before);
+        // A source touched (same content, new time): bundled again, same bytes.
+        const source = path.resolve(__dirname, "../../../stacks/collector/function/mask.ts");
+        const { atime, mtime } = statSync(source);
+        try {
+            utimesSync(source, atime, new Date(mtime.getTime() + 1000));
+            const rebuilt = bundleFunction();
+            expect(statSync(manifest).mtimeMs).not.toBe(before);
+            expect(rebuilt.sha256).toBe(bundle.sha256);
+        } finally {
+            utimesSync(source, atime, mtime);
+        }
     });
 
     it("needs nothing at run time but Node's own modules: the SDKs and p-limit are inside", () => {
