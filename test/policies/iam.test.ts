@@ -1,7 +1,7 @@
 // Least privilege: one analyzer for every document form; read-only wildcards pass where
 // cdk-nag would fail them; write and admin rights on * fail, each finding naming its action.
 import { describe, expect, it } from "vitest";
-import { classify, parseDocument } from "../../policies/iam/analyzer";
+import { classify, expand, parseDocument } from "../../policies/iam/analyzer";
 import { UNKNOWN, check, findings, usePack } from "./support";
 
 const POLICY = "aws:iam/policy:Policy";
@@ -23,6 +23,26 @@ describe("the IAM analyzer", () => {
         expect(await classify("s3:ListAllMyBuckets")).toEqual({ action: "s3:ListAllMyBuckets", level: "List", scopable: false });
         expect(await classify("s3:putbucketacl")).toEqual({ action: "s3:PutBucketAcl", level: "Permissions management", scopable: true });
         expect((await classify("iam:NoSuchThing")).level).toBe("Unknown");
+    });
+
+    it("expands wildcards as IAM matches them: any case, * as any run, ? as one character", async () => {
+        expect(await expand("iam:createlogin*")).toEqual(["iam:CreateLoginProfile"]);
+        expect(await expand("IAM:Get?ccessKeyLastUsed")).toEqual(["iam:GetAccessKeyLastUsed"]);
+        expect(await expand("iam:deleteaccesskey")).toEqual(["iam:DeleteAccessKey"]);
+        const lists = await expand("iam:List*");
+        expect(lists.length).toBeGreaterThan(30);
+        expect(lists).toContain("iam:ListUsers");
+        expect(lists.every((a) => /^iam:List/.test(a))).toBe(true);
+        // `*` alone (or for every service) stays one entry: the admin policies judge it.
+        expect([await expand("*"), await expand("*:*"), await expand("**")]).toEqual([["*"], ["*"], ["*"]]);
+    });
+
+    it("keeps what AWS's data does not know as written, so it is still judged", async () => {
+        expect(await expand("iam:NoSuch*")).toEqual(["iam:NoSuch*"]);
+        expect(await expand("iam:NoSuchThing")).toEqual(["iam:NoSuchThing"]);
+        expect(await expand("nosuchservice:Get*")).toEqual(["nosuchservice:Get*"]);
+        expect(await expand("*:Get*")).toEqual(["*:Get*"]);
+        expect(await expand("not-an-action")).toEqual(["not-an-action"]);
     });
 });
 
