@@ -66,10 +66,15 @@ export interface GraphPage {
     records: GraphRecord[];
 }
 
-/** The $filter of a day: [day 00:00Z, next day 00:00Z), on the log's own time field. */
+/**
+ * The $filter of a day, [day 00:00Z, next day 00:00Z), on the log's own time field. Graph takes
+ * only eq, ge and le on createdDateTime and activityDateTime (no lt), so the day ends at its last
+ * tick: Graph's times have 100 ns resolution, and `le 23:59:59.9999999Z` leaves out exactly the
+ * next midnight, which the next day's export reads.
+ */
 export function dayFilter(type: LogType, window: ExportDay): string {
     const field = LOG_TYPES[type].timeField;
-    return `${field} ge ${window.day}T00:00:00Z and ${field} lt ${window.next}T00:00:00Z`;
+    return `${field} ge ${window.day}T00:00:00Z and ${field} le ${window.day}T23:59:59.9999999Z`;
 }
 
 export function firstPageUrl(baseUrl: string, type: LogType, window: ExportDay): string {

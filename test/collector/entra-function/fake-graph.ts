@@ -4,7 +4,8 @@
 //   GET /v1.0/auditLogs/signIns and GET /v1.0/auditLogs/directoryAudits
 // - checks the bearer token (one the fake Entra token endpoint issued for Graph's scope);
 // - checks the first page's $filter is exactly one UTC day on the log's own time field
-//   (`<field> ge <day>T00:00:00Z and <field> lt <next day>T00:00:00Z`) and $top is 1 to 1000,
+//   (`<field> ge <day>T00:00:00Z and <field> le <day>T23:59:59.9999999Z`; Graph documents only
+//   eq, ge and le for these fields, so `lt` is refused as Graph refuses it) and $top is 1 to 1000,
 //   and serves only the records inside that window, most recent first, as Graph does;
 // - pages with @odata.nextLink: absolute URLs carrying the filter, $top and an opaque
 //   $skiptoken it checks on the way back (at most `pageSize` records a page, whatever $top asks);
@@ -65,7 +66,7 @@ interface Cursor {
     page: number;
 }
 
-const FILTER = /^(\w+) ge (\d{4}-\d{2}-\d{2})T00:00:00Z and (\w+) lt (\d{4}-\d{2}-\d{2})T00:00:00Z$/;
+const FILTER = /^(\w+) ge (\d{4}-\d{2}-\d{2})T00:00:00Z and (\w+) le (\d{4}-\d{2}-\d{2})T23:59:59\.9999999Z$/;
 const PATHS: Record<string, LogType> = Object.fromEntries(LOG_TYPE_NAMES.map((t) => [`/v1.0/${LOG_TYPES[t].graphPath}`, t]));
 
 export class FakeGraph {
@@ -169,8 +170,9 @@ export class FakeGraph {
             return answer(fault.answer, fault.answer === 503 ? "serviceNotAvailable" : "generalException", fault.answer === 503 ? "Service unavailable." : "An unexpected error occurred.", headers);
         }
 
-        const [, , start, , end] = FILTER.exec(cursor.filter) ?? [];
-        const all = this.window(logType, Date.parse(`${start}T00:00:00Z`), Date.parse(`${end}T00:00:00Z`));
+        const [, , day] = FILTER.exec(cursor.filter) ?? [];
+        const start = Date.parse(`${day}T00:00:00Z`);
+        const all = this.window(logType, start, start + 86_400_000);
         const count = Math.min(cursor.top, this.options.pageSize ?? 25);
         const value = all.slice(cursor.offset, cursor.offset + count);
         const body: Record<string, unknown> = { "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#${LOG_TYPES[logType].graphPath}`, value };
@@ -189,10 +191,11 @@ export class FakeGraph {
     private checkFilter(logType: LogType, filter: string | null): string | undefined {
         const field = LOG_TYPES[logType].timeField;
         const match = FILTER.exec(filter ?? "");
-        if (!match) return `Invalid filter clause: expected '${field} ge <day>T00:00:00Z and ${field} lt <next day>T00:00:00Z', got '${filter}'.`;
-        const [, geField, from, ltField, to] = match;
-        if (geField !== field || ltField !== field) return `Invalid filter clause: ${LOG_TYPES[logType].graphPath} is filtered on ${field}, not ${geField}/${ltField}.`;
-        if (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`) !== 86_400_000) return `Invalid filter clause: the window ${from} to ${to} is not one day.`;
+        if (/\b(lt|gt)\b/.test(filter ?? "")) return `Invalid filter clause: the operators lt and gt are not supported on ${field}; use ge and le.`;
+        if (!match) return `Invalid filter clause: expected '${field} ge <day>T00:00:00Z and ${field} le <day>T23:59:59.9999999Z', got '${filter}'.`;
+        const [, geField, from, leField, to] = match;
+        if (geField !== field || leField !== field) return `Invalid filter clause: ${LOG_TYPES[logType].graphPath} is filtered on ${field}, not ${geField}/${leField}.`;
+        if (from !== to) return `Invalid filter clause: the window ${from} to ${to} is not one day.`;
         return undefined;
     }
 

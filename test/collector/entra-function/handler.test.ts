@@ -47,7 +47,7 @@ describe.each(LOG_TYPE_NAMES)("a scheduled run of the %s function", (logType: Lo
         const f = await started();
         await handlerFor(f, { logType }).handler({});
 
-        expect(f.graph.filters).toEqual([`${timeField} ge ${YESTERDAY}T00:00:00Z and ${timeField} lt 2026-03-02T00:00:00Z`]);
+        expect(f.graph.filters).toEqual([`${timeField} ge ${YESTERDAY}T00:00:00Z and ${timeField} le ${YESTERDAY}T23:59:59.9999999Z`]);
         const requests = f.graph.requestsFor(logType);
         expect(requests.map((r) => [r.page, r.status])).toEqual([1, 2, 3, 4, 5, 6].map((page) => [page, 200]));
         expect(requests.every((r) => r.top === "1000")).toBe(true);
@@ -99,7 +99,7 @@ describe("which day", () => {
         const summary = await handler({ day: "2026-02-20" });
 
         expect(summary).toMatchObject({ day: "2026-02-20", records: 40, pages: 2, key: "directoryaudits/dt=2026-02-20/directoryaudits-2026-02-20.json.gz" });
-        expect(f.graph.filters).toEqual(["activityDateTime ge 2026-02-20T00:00:00Z and activityDateTime lt 2026-02-21T00:00:00Z"]);
+        expect(f.graph.filters).toEqual(["activityDateTime ge 2026-02-20T00:00:00Z and activityDateTime le 2026-02-20T23:59:59.9999999Z"]);
         expect(idsOf(writtenRecords(f, summary.key))).toEqual(idsOf(f.graph.recordsOf("directoryaudits", "2026-02-20")));
         expect(JSON.parse(logs[0])).toMatchObject({ event: "run-started", day: "2026-02-20", backfill: true });
     });
