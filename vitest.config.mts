@@ -7,5 +7,8 @@ export default defineConfig({
         testTimeout: 60_000,
         hookTimeout: 120_000,
         pool: "forks",
+        // One fresh process per test file: Pulumi's runtime state is global to a process, and several
+        // files evaluate a program in-process. Said explicitly, so vitest does not suggest otherwise.
+        isolate: true,
     },
 });
