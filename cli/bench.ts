@@ -5,6 +5,7 @@
 // - `labs check --stack dev` against `labs plan` (target: at most 1.5x);
 // - the collector's function over a fake IAM server, concurrent against one call after another
 //   (target: 8x faster), see bench/collector-function.ts;
+// - plans of 200 and 1,000 resources: time and peak memory, see bench/scale.ts;
 // - `labs diagram --stack dev` against `labs plan` (target: at most 2x), see bench/diagram.ts.
 import * as path from "node:path";
 import { LABS, ROOT, stats, time } from "../bench/timing";
@@ -68,6 +69,11 @@ async function main(): Promise<void> {
     // require, not import(): the TypeScript loader (cli/ts-require.js) hooks require only.
     const { benchCollectorFunction } = require("../bench/collector-function") as typeof import("../bench/collector-function");
     await benchCollectorFunction();
+
+    // The engine at 200 and 1,000 resources: time and peak memory.
+    console.log("");
+    const { benchScale } = require("../bench/scale") as typeof import("../bench/scale");
+    await benchScale();
 
     // labs diagram against labs plan (target: at most 2x).
     console.log("");

@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-l, --lab <name>", "plan only this lab")
         .option("-p, --program <dir>", "plan another Pulumi TypeScript program (folder with Pulumi.yaml)")
         .option("-c, --config <key=value...>", "try a setting without editing the stack file, e.g. -c dnsPattern=private-resolver")
+        .option("--secret-config <key=value...>", "try a secret setting, as if set with pulumi config set --secret (shown as [secret], never printed)")
         .option("--json", "print a document shaped like `pulumi preview --json`")
         .action(async (opts) => {
             const { planCommand } = require("./commands/plan") as typeof import("./commands/plan");
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-l, --lab <name>", "check only this lab")
         .option("-p, --program <dir>", "check another Pulumi TypeScript program (folder with Pulumi.yaml)")
         .option("-c, --config <key=value...>", "try a setting without editing the stack file")
+        .option("--secret-config <key=value...>", "try a secret setting, as if set with pulumi config set --secret (shown as [secret], never printed)")
         .option("--policy-pack <dir>", "another policy pack (folder with PulumiPolicy.yaml)")
         .option("--policy-config <file>", "policy-pack config, the JSON `pulumi preview --policy-pack-config` takes")
         .option("--json", 'print {"resources", "violations", "exemptions"} as JSON')
@@ -57,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-l, --lab <name>", "only this lab")
         .option("-p, --program <dir>", "another Pulumi TypeScript program (folder with Pulumi.yaml)")
         .option("-c, --config <key=value...>", "try a setting without editing the stack file")
+        .option("--secret-config <key=value...>", "try a secret setting, as if set with pulumi config set --secret (shown as [secret], never printed)")
         .option("--hours-per-day <hours>", "hours a day the VMs run, for the monthly figure (default 10: started in the morning, stopped at 19:00)")
         .option("--refresh", "first update the price table's Azure prices from the Azure Retail Prices API (needs network)")
         .option("--json", "as JSON")
@@ -72,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-l, --lab <name>", "draw only this lab")
         .option("-p, --program <dir>", "draw another Pulumi TypeScript program (folder with Pulumi.yaml)")
         .option("-c, --config <key=value...>", "try a setting without editing the stack file, e.g. -c dnsPattern=private-resolver")
+        .option("--secret-config <key=value...>", "try a secret setting, as if set with pulumi config set --secret (shown as [secret], never printed)")
         .option("-o, --out <dir>", "folder for <lab>.svg (default: docs/diagrams in the program's folder)")
         .action(async (opts) => {
             const { diagramCommand } = require("./commands/diagram") as typeof import("./commands/diagram");

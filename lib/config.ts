@@ -10,10 +10,16 @@ export interface ConfigProblem {
     value?: unknown;
     /** The expected form, written to finish the sentence "expected ...". */
     expected: string;
+    /** A secret setting's problem names the setting, never the value. */
+    secret?: boolean;
+    /** The whole line, for problems that are not "expected ..." (e.g. a secret set in plain text). */
+    text?: string;
 }
 
 export function formatProblem(p: ConfigProblem): string {
-    return p.value === undefined ? `${p.setting} is not set: expected ${p.expected}` : `${p.setting} = ${show(p.value)}: expected ${p.expected}`;
+    if (p.text) return p.text;
+    if (p.value === undefined) return `${p.setting} is not set: expected ${p.expected}`;
+    return `${p.setting} = ${p.secret ? "[secret]" : show(p.value)}: expected ${p.expected}`;
 }
 
 function show(value: unknown): string {
@@ -36,8 +42,8 @@ export class ConfigError extends pulumi.RunError {
 export class Problems {
     readonly list: ConfigProblem[] = [];
 
-    add(setting: string, value: unknown, expected: string): void {
-        this.list.push({ setting, value, expected });
+    add(setting: string, value: unknown, expected: string, secret = false): void {
+        this.list.push({ setting, value, expected, ...(secret ? { secret } : {}) });
     }
 
     /** Throws a ConfigError holding every problem so far, if there is any. */
@@ -55,6 +61,8 @@ export class Setting {
         readonly path: string,
         readonly value: unknown,
         readonly problems: Problems,
+        /** A secret setting: problems never show its value. */
+        readonly secret = false,
     ) {}
 
     get isSet(): boolean {
@@ -62,7 +70,7 @@ export class Setting {
     }
 
     problem(expected: string, value: unknown = this.value): void {
-        this.problems.add(this.path, value, expected);
+        this.problems.add(this.path, value, expected, this.secret);
     }
 
     /** A field of an object. */
@@ -156,4 +164,35 @@ export class SettingsReader {
     get(key: string): Setting {
         return new Setting(`${this.config.name}:${key}`, this.config.get(key), this.problems);
     }
+
+    /**
+     * A setting that holds a secret. It must have been set with `pulumi config set --secret`: a
+     * plain value is a problem (it sits in clear text in Pulumi.<stack>.yaml), and no problem ever
+     * shows the value. Returns undefined when the setting is unset or empty; `placeholder` is true
+     * when the value is the offline engine's stand-in for a ciphertext, which callers must not
+     * judge by its form (the real value is checked when `pulumi up` decrypts it).
+     */
+    secret(key: string): { setting: Setting; value?: string; placeholder: boolean } {
+        const fullKey = `${this.config.name}:${key}`;
+        const raw = this.config.get(key);
+        const setting = new Setting(fullKey, raw, this.problems, true);
+        if (raw === undefined || raw === "") return { setting, placeholder: false };
+        if (!isConfigSecret(fullKey)) {
+            this.problems.list.push({
+                setting: fullKey,
+                secret: true,
+                expected: "an encrypted value",
+                text: `${fullKey} is set in plain text: it holds a secret, so set it with pulumi config set --secret ${key} <value> (a plain value sits unencrypted in the stack file)`,
+            });
+            return { setting, placeholder: false };
+        }
+        return { setting, value: raw, placeholder: raw.startsWith(OFFLINE_SECRET_PREFIX) };
+    }
 }
+
+/** How the offline engine stands in for a `secure:` ciphertext it cannot decrypt (cli/engine/project.ts). */
+export const OFFLINE_SECRET_PREFIX = "offline-secret-";
+
+// The SDK knows which keys arrived encrypted (the language host passes PULUMI_CONFIG_SECRET_KEYS);
+// this reads that list, which is internal to the SDK and not in its typings.
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };

@@ -6,17 +6,22 @@ import { Problems, SettingsReader, formatProblem } from "../lib/config";
 import { prepareLabs } from "../stacks";
 import { ROOT } from "./support";
 
-/** A settings reader over the dev stack with these settings overridden (keys without `labs:`) and these removed. */
-export function configure(overrides: Record<string, unknown>, remove: string[] = []): SettingsReader {
-    const config = loadStackConfig(loadProject(ROOT), "dev", Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`labs:${k}`, v])));
+const namespaced = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`labs:${k}`, v]));
+
+/**
+ * A settings reader over the dev stack with these settings overridden (keys without `labs:`), these
+ * removed, and these set as secrets (as `pulumi config set --secret` would).
+ */
+export function configure(overrides: Record<string, unknown>, remove: string[] = [], secrets: Record<string, unknown> = {}): SettingsReader {
+    const config = loadStackConfig(loadProject(ROOT), "dev", namespaced(overrides), namespaced(secrets));
     for (const key of remove) delete config.values[`labs:${key}`];
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     return new SettingsReader(new Problems(), "labs");
 }
 
 /** Every problem the program reports for the dev stack with these settings, one line each. */
-export function problems(overrides: Record<string, unknown>, remove: string[] = []): string[] {
-    const reader = configure(overrides, remove);
+export function problems(overrides: Record<string, unknown>, remove: string[] = [], secrets: Record<string, unknown> = {}): string[] {
+    const reader = configure(overrides, remove, secrets);
     prepareLabs(reader, "dev");
     return reader.problems.list.map(formatProblem);
 }

@@ -13,6 +13,8 @@ export interface CheckOptions {
     program?: string;
     lab?: string;
     config?: string[];
+    /** `key=value` settings that hold secrets, as `pulumi config set --secret` would store them. */
+    secretConfig?: string[];
     policyPack?: string;
     policyConfig?: string;
     json?: boolean;
@@ -100,6 +102,7 @@ async function packCall<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
         return await call();
     } catch (err) {
+        if (err instanceof UserError) throw err; // already says what and where (e.g. a policy that never returned)
         const detail = (err as { details?: string }).details || (err as Error).message;
         // The pack's message without its stack frames: the message is the useful part.
         const message = detail

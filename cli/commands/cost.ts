@@ -12,6 +12,8 @@ export interface CostOptions {
     lab?: string;
     program?: string;
     config?: string[];
+    /** `key=value` settings that hold secrets, as `pulumi config set --secret` would store them. */
+    secretConfig?: string[];
     json?: boolean;
     refresh?: boolean;
     hoursPerDay?: string;

@@ -13,6 +13,8 @@ export interface DiagramOptions {
     program?: string;
     /** `key=value` settings that win over the stack file, as for `labs plan`. */
     config?: string[];
+    /** `key=value` settings that hold secrets, as `pulumi config set --secret` would store them. */
+    secretConfig?: string[];
     /** Folder for the pictures; default docs/diagrams in the program's folder. */
     out?: string;
 }

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { loadPrices } from "../cost/price-table";
 import { DEFAULT_HOURS_PER_DAY, costByLab, labsOf, renderCostSummary } from "../cost/report";
 import { UserError } from "../engine/errors";
-import { evaluate } from "../engine/evaluate";
+import { evaluateInChild } from "../engine/fork";
 import { type Plan, type PlannedResource, subtree } from "../engine/plan";
 import { loadProject } from "../engine/project";
 import type { WireObject } from "../engine/wire";
@@ -20,6 +20,8 @@ export interface PlanOptions {
     json?: boolean;
     /** `key=value` settings that win over the stack file, as `pulumi up --config` takes them. */
     config?: string[];
+    /** `key=value` settings that hold secrets, as `pulumi config set --secret` would store them. */
+    secretConfig?: string[];
 }
 
 export async function planCommand(options: PlanOptions, write: (text: string) => void): Promise<number> {
@@ -52,7 +54,7 @@ export function renderReadiness(plan: Plan, lab: string | undefined, programDir:
 }
 
 /** Evaluates the program; with a lab name and a program that selects labs by config `labs`, only that lab. */
-export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" | "program" | "config">): Promise<Plan> {
+export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" | "program" | "config" | "secretConfig">): Promise<Plan> {
     const programDir = resolveProgramDir(options.program);
     const project = loadProject(programDir);
     const overrides = parseConfigFlags(options.config ?? []);
@@ -63,15 +65,18 @@ export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" 
         if (known && !known.includes(options.lab)) throw new UserError(`--lab ${options.lab}: this project has no such lab; its labs are ${known.join(", ")}.`);
         overrides.labs = [options.lab];
     }
-    return evaluate({ programDir, stack: options.stack, overrides });
+    // In a process of its own: the program owns that event loop, so the engine can tell when it has
+    // truly finished, and neither a process.exit nor a heap exhaustion takes the command down.
+    const secretOverrides = parseConfigFlags(options.secretConfig ?? [], "--secret-config");
+    return (await evaluateInChild({ programDir, stack: options.stack, overrides, secretOverrides }, true)).plan;
 }
 
 /** `key=value` pairs; values that look like JSON lists or objects are parsed, everything else stays a string. */
-export function parseConfigFlags(pairs: string[]): Record<string, unknown> {
+export function parseConfigFlags(pairs: string[], flag = "--config"): Record<string, unknown> {
     const result: Record<string, unknown> = {};
     for (const pair of pairs) {
         const eq = pair.indexOf("=");
-        if (eq <= 0) throw new UserError(`--config '${pair}' is not key=value (e.g. --config dnsPattern=byo-forwarders).`);
+        if (eq <= 0) throw new UserError(flag === "--config" ? `--config '${pair}' is not key=value (e.g. --config dnsPattern=byo-forwarders).` : `${flag} '${pair.includes("=") ? pair : "[secret]"}' is not key=value (e.g. ${flag} rmsVpnSharedKey=<key>).`);
         const key = pair.slice(0, eq);
         const text = pair.slice(eq + 1);
         let value: unknown = text;
@@ -79,7 +84,7 @@ export function parseConfigFlags(pairs: string[]): Record<string, unknown> {
             try {
                 value = JSON.parse(text);
             } catch (err) {
-                throw new UserError(`--config ${key}: the value looks like JSON but is not valid JSON (${(err as Error).message}).`);
+                throw new UserError(`${flag} ${key}: the value looks like JSON but is not valid JSON${flag === "--config" ? ` (${(err as Error).message})` : ""}.`);
             }
         }
         result[key] = value;

@@ -4,10 +4,12 @@
 // load or answer here would fail under `pulumi preview --policy-pack` too.
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import * as yaml from "js-yaml";
 import { UserError } from "./errors";
 import type { PlannedResource } from "./plan";
 import { type WireObject, forAnalyzer } from "./wire";
@@ -55,7 +57,13 @@ export class PolicyHost {
         readonly name: string,
         readonly version: string,
         readonly policies: PolicyDescription[],
+        /** The pack's own config, set in its code; `configure` applies it under the user's. */
+        readonly initialConfig: ReconciledConfig,
+        private readonly output: PackOutput,
     ) {}
+
+    /** The enforcement each policy ends up with after the last `configure`, as the Pulumi CLI reconciles it. */
+    effective: ReconciledConfig = new Map();
 
     /**
      * Starts the pack in `packDir` and connects to it. `loader: "pulumi"` starts it exactly as the
@@ -64,20 +72,36 @@ export class PolicyHost {
      */
     static async start(packDir: string, options: { env?: Record<string, string>; loader?: "labs" | "pulumi" } = {}): Promise<PolicyHost> {
         const dir = path.resolve(packDir);
-        if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) throw new UserError(`${dir} is not a policy pack: it has no PulumiPolicy.yaml.`);
+        checkPackFolder(dir);
         const args = options.loader === "pulumi" ? [path.join(path.dirname(require.resolve("@pulumi/pulumi")), "cmd", "run-policy-pack"), "127.0.0.1:0", "."] : [HOST, dir];
-        const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env } });
-        let stderr = "";
-        child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+        const output = new PackOutput();
+        const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...options.env, LABS_POLICY_MARKERS: output.markerFile } });
+        child.stderr?.on("data", (d: Buffer) => output.add(d.toString()));
+        const startSeconds = secondsFromEnv("LABS_POLICY_START_SECONDS", 120);
         const port = await new Promise<number>((resolve, reject) => {
             let stdout = "";
+            const timer = setTimeout(() => {
+                child.kill();
+                reject(new UserError(`the policy pack in ${dir} did not start its analyzer within ${startSeconds} s (a PolicyPack prints its port as soon as it is created).`));
+            }, startSeconds * 1000);
             child.stdout?.on("data", (d: Buffer) => {
                 stdout += d.toString();
                 const line = /^(\d+)\s*$/m.exec(stdout);
-                if (line) resolve(Number(line[1]));
+                if (line) {
+                    clearTimeout(timer);
+                    resolve(Number(line[1]));
+                }
             });
-            child.on("exit", (code) => reject(new UserError(`the policy pack in ${packDir} failed to load (exit ${code}):\n${(stderr || stdout).trim()}`)));
-            child.on("error", reject);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                const cause = output.loadError() ?? lastLine(output.text || stdout) ?? `its process exited with code ${code} and said nothing`;
+                output.remove();
+                reject(new UserError(`the policy pack in ${dir} failed to load: ${cause}.`));
+            });
+            child.on("error", (err) => {
+                clearTimeout(timer);
+                reject(new UserError(`the policy pack in ${dir} could not be started: ${err.message}.`));
+            });
         });
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
         const info = await call<analyzerProto.AnalyzerInfo>((cb) => client.getAnalyzerInfo(new Empty(), cb));
@@ -93,30 +117,52 @@ export class PolicyHost {
                 configSchema: (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as PolicyDescription["configSchema"],
             }),
         );
-        return new PolicyHost(child, client, info.getName(), info.getVersion(), policies);
+        // The enforcement a pack sets in code (`new AwsGuard({ all: "mandatory" })`) arrives as its initial config.
+        const initialConfig: ReconciledConfig = new Map();
+        info.getInitialconfigMap().forEach((entry, name) => {
+            initialConfig.set(name, { level: LEVELS[entry.getEnforcementlevel()] ?? "advisory", properties: (entry.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> });
+        });
+        return new PolicyHost(child, client, info.getName(), info.getVersion(), policies, initialConfig, output);
     }
 
-    /** Sets enforcement levels and settings; "all" sets every policy's level first, as the Pulumi CLI reads it. */
+    /**
+     * Sets every policy's enforcement level and settings as the Pulumi CLI reconciles them
+     * (ReconcilePolicyPackConfig in pkg/resource/analyzer/config.go): each policy's own level and
+     * its schema's defaults, then the pack's initial config, then `config` (the user's
+     * --policy-config), each applying "all" first and then policy by policy.
+     */
     async configure(config: PolicyConfig): Promise<void> {
         const names = new Set(this.policies.map((p) => p.name));
         const unknown = Object.keys(config).filter((k) => k !== "all" && !names.has(k));
         if (unknown.length) throw new UserError(`the policy config names ${unknown.join(", ")}, which ${this.name} does not have; its policies are: ${[...names].join(", ")}.`);
-        const request = new analyzerProto.ConfigureAnalyzerRequest();
-        const map = request.getPolicyconfigMap();
-        const all = levelOf("all", config.all);
         if (typeof config.all === "object" && Object.keys(config.all).some((k) => k !== "enforcementLevel")) {
             throw new UserError(`the policy config's "all" entry may only set enforcementLevel; put other settings under the policy that reads them.`);
         }
-        for (const policy of this.policies) {
-            const own = config[policy.name];
-            const settings = typeof own === "object" && own !== null ? { ...own } : {};
-            const level = levelOf(policy.name, own) ?? all;
+        const given: ReconciledConfig = new Map();
+        for (const [name, entry] of Object.entries(config)) {
+            const level = levelOf(name, entry);
+            const settings = typeof entry === "object" && entry !== null ? { ...entry } : {};
             delete settings.enforcementLevel;
-            checkSettings(policy, settings);
-            if (level === undefined && Object.keys(settings).length === 0) continue;
+            const policy = this.policies.find((p) => p.name === name);
+            if (policy) checkSettings(policy, settings);
+            given.set(name, { level, properties: settings });
+        }
+        let result: ReconciledConfig = new Map();
+        for (const policy of this.policies) {
+            const defaults = Object.fromEntries(Object.entries(policy.configSchema).filter(([, s]) => s && "default" in s).map(([k, s]) => [k, (s as { default?: unknown }).default]));
+            result.set(policy.name, { level: policy.enforcementLevel, properties: defaults });
+        }
+        result = applyConfig(result, this.initialConfig);
+        result = applyConfig(result, given);
+        this.effective = result;
+
+        const request = new analyzerProto.ConfigureAnalyzerRequest();
+        const map = request.getPolicyconfigMap();
+        for (const policy of this.policies) {
+            const { level, properties } = result.get(policy.name)!;
             const entry = new analyzerProto.PolicyConfig();
-            entry.setEnforcementlevel(LEVELS.indexOf((level ?? policy.enforcementLevel) as EnforcementLevel));
-            entry.setProperties(Struct.fromJavaScript(settings as WireObject));
+            entry.setEnforcementlevel(LEVELS.indexOf(level ?? policy.enforcementLevel));
+            entry.setProperties(Struct.fromJavaScript(properties as WireObject));
             map.set(policy.name, entry);
         }
         await call((cb) => this.client.configure(request, cb));
@@ -141,7 +187,7 @@ export class PolicyHost {
         request.setProperties(properties(resource));
         request.setOptions(options(resource));
         if (provider) request.setProvider(providerOf(provider));
-        const response = await call<analyzerProto.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
+        const response = await this.timed<analyzerProto.AnalyzeResponse>(`analyzing ${resource.urn}`, (deadline, cb) => this.client.analyze(request, new grpc.Metadata(), { deadline }, cb));
         return diagnostics(response, resource.urn);
     }
 
@@ -169,14 +215,121 @@ export class PolicyHost {
                 return a;
             }),
         );
-        const response = await call<analyzerProto.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb));
+        const response = await this.timed<analyzerProto.AnalyzeResponse>("analyzing the stack", (deadline, cb) => this.client.analyzeStack(request, new grpc.Metadata(), { deadline }, cb));
         return diagnostics(response, "");
+    }
+
+    /** A call that must answer within LABS_POLICY_TIMEOUT_SECONDS (default 60): a policy that never returns is named. */
+    private async timed<T>(what: string, invoke: (deadline: Date, cb: (err: Error | null, response: T) => void) => unknown): Promise<T> {
+        const seconds = secondsFromEnv("LABS_POLICY_TIMEOUT_SECONDS", 60);
+        try {
+            return await call<T>((cb) => invoke(new Date(Date.now() + seconds * 1000), cb));
+        } catch (err) {
+            if ((err as { code?: number }).code !== grpc.status.DEADLINE_EXCEEDED) throw err;
+            const running = this.output.running();
+            throw new UserError(
+                `the policy pack ${this.name} did not answer within ${seconds} s while ${what}` +
+                    (running.length ? `: ${running.length === 1 ? "policy" : "policies"} ${running.join(", ")} never returned` : "") +
+                    ` (LABS_POLICY_TIMEOUT_SECONDS sets the limit).`,
+            );
+        }
     }
 
     close(): void {
         this.client.close();
         this.child.kill();
+        this.output.remove();
     }
+}
+
+/** Per policy: its enforcement level (undefined: unchanged) and its settings. */
+export type ReconciledConfig = Map<string, { level?: EnforcementLevel; properties: Record<string, unknown> }>;
+
+/** As the Pulumi CLI's applyConfig: "all" sets every policy's level, then each entry its own level and settings. */
+function applyConfig(result: ReconciledConfig, toApply: ReconciledConfig): ReconciledConfig {
+    const next: ReconciledConfig = new Map([...result].map(([k, v]) => [k, { level: v.level, properties: { ...v.properties } }]));
+    const all = toApply.get("all");
+    if (all?.level) for (const v of next.values()) v.level = all.level;
+    for (const [name, given] of toApply) {
+        if (name === "all") continue;
+        const current = next.get(name) ?? { properties: {} };
+        next.set(name, { level: given.level ?? current.level, properties: { ...current.properties, ...given.properties } });
+    }
+    return next;
+}
+
+/** What the Pulumi CLI checks before it starts a pack: PulumiPolicy.yaml with a nodejs runtime, and package.json. */
+function checkPackFolder(dir: string): void {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`--policy-pack ${dir}: no such folder.`);
+    const manifest = path.join(dir, "PulumiPolicy.yaml");
+    if (!fs.existsSync(manifest)) throw new UserError(`${dir} is not a policy pack: it has no PulumiPolicy.yaml.`);
+    let doc: unknown;
+    try {
+        doc = yaml.load(fs.readFileSync(manifest, "utf8"));
+    } catch (err) {
+        throw new UserError(`the policy pack in ${dir} has a PulumiPolicy.yaml that is not YAML: ${(err as Error).message.split("\n")[0]}.`);
+    }
+    const runtime = (doc as { runtime?: unknown } | null)?.runtime;
+    const runtimeName = typeof runtime === "object" && runtime !== null ? (runtime as { name?: unknown }).name : runtime;
+    if (runtimeName !== "nodejs") throw new UserError(`the policy pack in ${dir} declares runtime ${JSON.stringify(runtimeName ?? null)} in PulumiPolicy.yaml: labs check runs nodejs packs (runtime: nodejs).`);
+    if (!fs.existsSync(path.join(dir, "package.json"))) throw new UserError(`the policy pack in ${dir} has no package.json: a nodejs pack needs one (its name, version and main), as the Pulumi CLI requires.`);
+}
+
+/** The pack's stderr, and the host's markers (cli/engine/policy-host.js): which policies are running, why loading failed. */
+class PackOutput {
+    text = "";
+    readonly markerFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "labs-pack-")), "markers");
+
+    add(chunk: string): void {
+        this.text += chunk;
+    }
+
+    private markers(): string[][] {
+        let text = "";
+        try {
+            text = fs.readFileSync(this.markerFile, "utf8");
+        } catch {
+            return [];
+        }
+        return text
+            .split("\n")
+            .filter((l) => l.startsWith("\0"))
+            .map((l) => l.slice(1).split(" "));
+    }
+
+    /** Policies that began and have not returned, each named once. */
+    running(): string[] {
+        const started = new Map<string, string>();
+        for (const [kind, id, ...rest] of this.markers()) {
+            if (kind === "labs-policy-start") started.set(id, rest.join(" "));
+            else if (kind === "labs-policy-end") started.delete(id);
+        }
+        return [...new Set(started.values())];
+    }
+
+    loadError(): string | undefined {
+        const failure = this.markers().find(([kind]) => kind === "labs-load-error");
+        if (!failure) return undefined;
+        const { message, where } = JSON.parse(failure.slice(1).join(" ")) as { message: string; where?: string };
+        return `${message}${where ? ` (${where})` : ""}`;
+    }
+
+    remove(): void {
+        fs.rmSync(path.dirname(this.markerFile), { recursive: true, force: true });
+    }
+}
+
+function lastLine(text: string): string | undefined {
+    return text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !/^at /.test(l))
+        .pop();
+}
+
+function secondsFromEnv(name: string, fallback: number): number {
+    const value = Number(process.env[name]);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** The level a config entry sets (`"mandatory"` or `{enforcementLevel: "mandatory", ...}`), checked. */

@@ -4,8 +4,11 @@ import { evaluate, type EvaluateOptions } from "./evaluate";
 import type { ChildMessage } from "./fork";
 
 process.once("message", (options: EvaluateOptions) => {
-    evaluate(options).then(
-        (plan) => send({ ok: true, plan }),
+    // The IPC channel must not keep the process alive: the evaluation succeeds only once the
+    // program has nothing left to run, which is when the event loop empties.
+    process.channel?.unref();
+    evaluate({ ...options, settle: "event-loop" }).then(
+        (plan) => send({ ok: true, plan, maxRssKb: process.resourceUsage().maxRSS }),
         (err: Error) =>
             send({
                 ok: false,
@@ -21,5 +24,6 @@ process.once("message", (options: EvaluateOptions) => {
 });
 
 function send(message: ChildMessage): void {
+    process.channel?.ref();
     process.send?.(message, () => process.exit(0));
 }

@@ -18,6 +18,15 @@ type Callback = (err: Error | null, response?: unknown) => void;
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const UNSUPPORTED_FEATURES = ["outputValues", "transforms", "invokeTransforms", "resourceHooks", "errorHooks"];
+/** What GetDeploymentInfo advertises: the same set as supportsFeature says yes to (SDKs from 3.27x ask this first). */
+const SUPPORTED_FEATURES = [
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_SECRETS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_DELETED_WITH,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_REPLACE_WITH,
+    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_PARAMETERIZATION,
+];
 
 export class RecordingMonitor {
     readonly resources: PlannedResource[] = [];
@@ -25,6 +34,8 @@ export class RecordingMonitor {
     stackOutputs: WireObject = {};
     /** Registrations this monitor refused; the real engine fails the update for each. */
     readonly refusals: Error[] = [];
+    /** Function calls (invokes) the cloud imitation could not answer: each leaves the program short of a value. */
+    readonly unansweredInvokes: Array<{ token: string; message: string }> = [];
 
     constructor(
         private readonly cloud: CloudSimulator,
@@ -97,6 +108,7 @@ export class RecordingMonitor {
                     replaceOnChanges: nonEmpty(req.getReplaceonchangesList()),
                     additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList()),
                     deletedWith: req.getDeletedwith() || undefined,
+                    aliases: nonEmpty([...req.getAliasurnsList(), ...req.getAliasesList().map(aliasText)]),
                     customTimeouts: timeouts
                         ? compact({ create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined })
                         : undefined,
@@ -150,6 +162,7 @@ export class RecordingMonitor {
             response.setReturn(Struct.fromJavaScript(toWire(result) as WireObject));
             callback(null, response);
         } catch (err) {
+            this.unansweredInvokes.push({ token: req.getTok(), message: (err as Error).message });
             callback(err as Error);
         }
     }
@@ -161,11 +174,26 @@ export class RecordingMonitor {
         callback(null, { getHassupport: () => hasSupport });
     }
 
+    getDeploymentInfo(_req: unknown, callback: Callback): void {
+        const response = new resproto.DeploymentInfo();
+        response.setSupportedfeaturesList(SUPPORTED_FEATURES);
+        callback(null, response);
+    }
+
     registerPackage(_req: resproto.RegisterPackageRequest, callback: Callback): void {
         const response = new resproto.RegisterPackageResponse();
         response.setRef("offline-package");
         callback(null, response);
     }
+}
+
+/** An alias as the plan shows it: its URN, or its spec's name, type, stack, project and parent. */
+function aliasText(alias: import("@pulumi/pulumi/proto/alias_pb").Alias): string {
+    const spec = alias.getSpec();
+    if (!spec) return alias.getUrn();
+    const parts = [["name", spec.getName()], ["type", spec.getType()], ["stack", spec.getStack()], ["project", spec.getProject()], ["parent", spec.getParenturn()]].filter(([, v]) => v);
+    if (spec.getNoparent()) parts.push(["parent", "(none)"]);
+    return parts.map(([k, v]) => `${k}=${v}`).join(" ");
 }
 
 function mergeKeepingSecrets(input: Wire | undefined, computed: Wire): Wire {

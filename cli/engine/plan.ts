@@ -10,6 +10,8 @@ export interface ResourceOptions {
     replaceOnChanges?: string[];
     additionalSecretOutputs?: string[];
     deletedWith?: string;
+    /** The program's own aliases (URNs, or specs as `name=... type=...`); provider type aliases are left out. */
+    aliases?: string[];
     customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 

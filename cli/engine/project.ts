@@ -6,6 +6,9 @@ import * as path from "node:path";
 import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import { UserError } from "./errors";
 
+/** The stand-in for a `secure:` ciphertext, which cannot be decrypted offline (lib/config.ts knows it too). */
+export const OFFLINE_SECRET_PREFIX = "offline-secret-";
+
 type Yaml = null | boolean | number | string | Yaml[] | { [key: string]: Yaml };
 
 export interface ConfigDeclaration {
@@ -105,7 +108,7 @@ export function listStacks(project: Project): string[] {
  * a declared, typed key with no default must be set, and a set value must have the
  * declared type. `overrides` (already namespaced) win over both.
  */
-export function loadStackConfig(project: Project, stack: string, overrides: Record<string, unknown> = {}): StackConfig {
+export function loadStackConfig(project: Project, stack: string, overrides: Record<string, unknown> = {}, secretOverrides: Record<string, unknown> = {}): StackConfig {
     const file = ["yaml", "yml"]
         .map((ext) => path.join(project.stackConfigDir, `Pulumi.${stack}.${ext}`))
         .find((f) => fs.existsSync(f));
@@ -121,6 +124,9 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
 
     const merged = new Map<string, Yaml>();
     const secretKeys = new Set<string>();
+    const fromStack = new Set<string>();
+    /** Keys whose whole value is a `secure:` ciphertext, so offline only a placeholder. */
+    const placeholders = new Set<string>();
     for (const decl of project.config) {
         const fallback = decl.value !== undefined ? decl.value : decl.default;
         if (fallback !== undefined && fallback !== null) merged.set(decl.key, fallback);
@@ -134,14 +140,30 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         const { plain, secret } = replaceSecure(value, key);
         // Pulumi keeps top-level scalars as their text: 1900 and "1900" are the same setting.
         merged.set(key, typeof plain === "number" || typeof plain === "boolean" ? String(plain) : plain);
+        fromStack.add(key);
         if (secret) secretKeys.add(key);
+        if (secret && isMap(value) && typeof value.secure === "string") placeholders.add(key);
     }
-    for (const [key, value] of Object.entries(overrides)) merged.set(key, value as Yaml);
+    const declaredSecret = new Set(project.config.filter((d) => d.secret).map((d) => d.key));
+    for (const [key, value] of Object.entries(overrides)) {
+        merged.set(key, value as Yaml);
+        fromStack.add(key);
+        placeholders.delete(key);
+        // Offline, --config is how one tries a value: a setting the project declares secret stays secret.
+        if (declaredSecret.has(key)) secretKeys.add(key);
+        else secretKeys.delete(key);
+    }
+    for (const [key, value] of Object.entries(secretOverrides)) {
+        merged.set(key, value as Yaml);
+        fromStack.add(key);
+        placeholders.delete(key);
+        secretKeys.add(key);
+    }
 
     for (const decl of project.config) {
-        if (decl.secret) secretKeys.add(decl.key);
         const value = merged.get(decl.key);
         const shortKey = decl.key.slice(project.name.length + 1);
+        const shown = (v: Yaml) => (decl.secret || secretKeys.has(decl.key) ? "[secret]" : JSON.stringify(v));
         if (value === undefined && decl.key.startsWith(`${project.name}:`)) {
             // The CLI requires every project setting that has neither a default nor a value, typed or not.
             problems.push(
@@ -149,8 +171,29 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
                     `${decl.description ? ` (${firstSentence(decl.description)})` : ""}; ` +
                     `set it with: pulumi config set ${decl.secret ? "--secret " : ""}${shortKey} <value>`,
             );
-        } else if (value !== undefined && decl.type && !hasType(decl.type, decl.items, value)) {
-            problems.push(`${decl.key} = ${JSON.stringify(value)}: expected ${typeName(decl.type, decl.items)}`);
+            continue;
+        }
+        // As the CLI validates a declared secret (workspace.validateStackConfigValue): the value must be
+        // encrypted, and a default counts as a plain value, so a secret setting cannot have one.
+        if (decl.secret && decl.type && value !== undefined && !secretKeys.has(decl.key)) {
+            problems.push(
+                fromStack.has(decl.key)
+                    ? `${decl.key} is set in plain text, but the project declares it secret: set it with pulumi config set --secret ${shortKey} <value> (the Pulumi CLI refuses a plain value)`
+                    : `${decl.key} is declared secret with a default in Pulumi.yaml, which the Pulumi CLI refuses ("must be encrypted as it's secret"): remove the default, or the secret declaration`,
+            );
+            continue;
+        }
+        if (decl.secret) secretKeys.add(decl.key);
+        if (placeholders.has(decl.key)) {
+            // The ciphertext cannot be read offline: give the program a placeholder of the declared type
+            // and judge nothing by it (the CLI checks the real value's type when it decrypts it).
+            if (decl.type === "integer") merged.set(decl.key, "1");
+            else if (decl.type === "boolean") merged.set(decl.key, "false");
+            else if (decl.type === "array") merged.set(decl.key, []);
+            continue;
+        }
+        if (value !== undefined && decl.type && !hasType(decl.type, decl.items, value)) {
+            problems.push(`${decl.key} = ${shown(value)}: expected ${typeName(decl.type, decl.items)}`);
         }
     }
 
@@ -163,7 +206,7 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
 function replaceSecure(value: Yaml, key: string): { plain: Yaml; secret: boolean } {
     if (isMap(value)) {
         if (Object.keys(value).length === 1 && typeof value.secure === "string") {
-            return { plain: `offline-secret-${key.replace(/[^A-Za-z0-9]/g, "-")}`, secret: true };
+            return { plain: `${OFFLINE_SECRET_PREFIX}${key.replace(/[^A-Za-z0-9]/g, "-")}`, secret: true };
         }
         let secret = false;
         const result: { [k: string]: Yaml } = {};

@@ -107,9 +107,8 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
         if (!homePublicIp) homeIpSetting.problem("the public IPv4 address of your home router, for the site-to-site VPN (or set rmsVpnEnabled false)", undefined);
         else if (parseIp(homePublicIp) === undefined || isPrivate(homePublicIp)) homeIpSetting.problem("a public IPv4 address such as 203.0.113.10 (your router's address on the Internet)");
     }
-    const sharedKeySetting = reader.get("rmsVpnSharedKey");
-    const sharedKey = typeof sharedKeySetting.value === "string" && sharedKeySetting.value !== "" ? sharedKeySetting.value : undefined;
-    if (sharedKey !== undefined && !/^[\x21-\x7e]{8,128}$/.test(sharedKey)) sharedKeySetting.problem("8 to 128 printable ASCII characters without spaces", "(secret)");
+    const { setting: sharedKeySetting, value: sharedKey, placeholder } = reader.secret("rmsVpnSharedKey");
+    if (sharedKey !== undefined && !placeholder && !/^[\x21-\x7e]{8,128}$/.test(sharedKey)) sharedKeySetting.problem("8 to 128 printable ASCII characters without spaces");
 
     const bastion = reader.get("rmsBastion").boolean() ?? false;
     let bastionSubnet: string | undefined;

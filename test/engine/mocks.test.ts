@@ -96,7 +96,7 @@ describe("functions and generated values", () => {
         const c = cloud();
         expect(c.call("azure-native:authorization:getClientConfig", {})).toMatchObject({ subscriptionId: SUB });
         expect(c.call("aws:index/getCallerIdentity:getCallerIdentity", {})).toMatchObject({ accountId: "123456789012" });
-        expect(() => c.call("aws:ec2/getAmi:getAmi", {})).toThrowError(/no mock for the function aws:ec2\/getAmi:getAmi/);
+        expect(() => c.call("aws:ec2/getAmi:getAmi", {})).toThrowError(/no answer for the function aws:ec2\/getAmi:getAmi.*cli\/engine\/mocks\/aws.ts/);
     });
 
     it("generates passwords that meet the requested length and character classes, the same on every run", () => {

@@ -2,10 +2,11 @@
 // peered, each with a VPN gateway and a tunnel home, servers that get their roles in order,
 // and gateways that build in parallel with everything else.
 import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateInChild } from "../../cli/engine/fork";
 import type { Plan } from "../../cli/engine/plan";
 import { isSecret } from "../../cli/engine/wire";
 import { itKeepsTheLabHygiene } from "../hygiene";
-import { input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
+import { ROOT, input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
 import { GATEWAY, RESTART, RMS_LAB, RUN_COMMAND, dependsOn, expectDirectDependency, parametersOf, rawParametersOf, step } from "./support";
 
 const LEGACY = ["jog-dc1", "jog-rms1", "jog-sql1"];
@@ -261,7 +262,8 @@ describe("rms-lab: without VPN gateways (cost)", () => {
 
 describe("rms-lab: settings carried through", () => {
     it("uses a shared key from config (set with --secret) for every tunnel, kept secret", async () => {
-        const plan = await planLab("rms-lab", { rmsVpnSharedKey: "home-lab-key-0123456789" });
+        const { plan } = await evaluateInChild({ programDir: ROOT, stack: "dev", overrides: { labs: ["rms-lab"] }, secretOverrides: { rmsVpnSharedKey: "home-lab-key-0123456789" } });
+        expect(plan.config["labs:rmsVpnSharedKey"]).toBe("[secret]");
         for (const c of ofType(plan, "azure-native:network:VirtualNetworkGatewayConnection")) {
             expect(input(c, "sharedKey")).toBe("home-lab-key-0123456789");
             expect(inputIsSecret(c, "sharedKey")).toBe(true);

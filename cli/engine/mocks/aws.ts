@@ -1,5 +1,6 @@
 // Imitates AWS for @pulumi/aws resources: ARNs with the account and the provider's region,
 // Pulumi's `<name>-<7 hex>` auto-names, and the computed attributes programs read.
+import { getPolicy, getPolicyDocument } from "./aws-iam-documents";
 import { DIGITS, UPPER } from "./ids";
 import { type CloudIdentity, type CloudMock, type NewResourceRequest, type NewResourceResult, type Props, parseToken, str } from "./types";
 
@@ -147,11 +148,34 @@ export class AwsMock implements CloudMock {
                     ? { arn, id: arn, issuerArn: `arn:aws:iam::${session[1]}:role/${session[2]}`, issuerId: "AROAOFFLINEENGINE000", issuerName: session[2], sessionName: session[3] }
                     : { arn, id: arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "" };
             }
+            case "aws:iam/getPolicyDocument:getPolicyDocument":
+                return getPolicyDocument(inputs);
+            case "aws:iam/getPolicy:getPolicy":
+                return getPolicy(inputs);
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return availabilityZones(str(inputs.region) ?? this.identity.awsRegion, inputs);
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
         }
         return undefined;
     }
+}
+
+/**
+ * The region's Availability Zones, as getAvailabilityZones lists them: names `<region><letter>`,
+ * zone ids `<short region>-az<n>` (use1-az1), one zone group named after the region. Counts are the
+ * public ones (us-east-1 has six, us-west-2 four, most regions three); the letter-to-id mapping is
+ * per account in AWS, so programs must not rely on it (docs.aws.amazon.com, AZ IDs).
+ */
+function availabilityZones(region: string, inputs: Props): Props {
+    const count = region === "us-east-1" ? 6 : region === "us-west-2" ? 4 : 3;
+    const [geo = "", direction = "", number = ""] = region.split("-");
+    const short = `${geo}${direction.replace(/north|south|east|west|central/g, (d) => d[0])}${number}`;
+    let zones = Array.from({ length: count }, (_, i) => ({ name: `${region}${"abcdef"[i]}`, zoneId: `${short}-az${i + 1}` }));
+    const excludeNames = Array.isArray(inputs.excludeNames) ? inputs.excludeNames.map(String) : [];
+    const excludeZoneIds = Array.isArray(inputs.excludeZoneIds) ? inputs.excludeZoneIds.map(String) : [];
+    zones = zones.filter((z) => !excludeNames.includes(z.name) && !excludeZoneIds.includes(z.zoneId));
+    return { id: region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: [region], state: str(inputs.state) ?? null };
 }
 
 function autoName(req: NewResourceRequest, lowercase: boolean): string {

@@ -9,6 +9,9 @@ import type { CloudIdentity, CloudMock, NewResourceResult, Props } from "./types
 
 export type { CloudIdentity, Props } from "./types";
 
+/** Which file answers each provider package's functions. */
+const MOCK_FILES: Record<string, string> = { aws: "aws.ts", "azure-native": "azure.ts", azuread: "azuread.ts", random: "random.ts" };
+
 export class CloudSimulator {
     readonly identity: CloudIdentity;
     private readonly clouds: CloudMock[];
@@ -44,6 +47,10 @@ export class CloudSimulator {
             const result = cloud.call?.(token, inputs);
             if (result) return result;
         }
-        throw new Error(`the offline engine has no mock for the function ${token}; add one in cli/engine/mocks`);
+        const pkg = token.split(":")[0];
+        throw new Error(
+            `the offline engine has no answer for the function ${token}, so what the program built from its result is missing; ` +
+                `it answers the data sources README.md lists under "The offline engine" (add one in cli/engine/mocks/${MOCK_FILES[pkg] ?? "<cloud>.ts"})`,
+        );
     }
 }

@@ -1,0 +1,120 @@
+// What an evaluation left unfinished. A plan is only a plan when the program ran to the end:
+// every resource it started registered, every function it called had an answer, nothing threw or
+// rejected unhandled, and the program neither hung nor ended the process. This module gathers the
+// evidence and words it: the resources that never registered (and what each was waiting for), the
+// function tokens with no answer, the errors with frames in the user's own source lines.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+// Internal to the SDK (marked @internal, so absent from its typings), and stable across 3.2xx.
+const { leakedPromises } = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
+const { getPendingResourceRegistrations } = require("@pulumi/pulumi/runtime/state") as { getPendingResourceRegistrations(): Map<unknown, PendingRegistration> };
+
+/** One registration as the SDK tracks it while it gathers inputs (runtime/resource.js, prepareResource). */
+interface PendingRegistration {
+    name?: string;
+    type?: string;
+    label?: string;
+    phase?: string;
+    inputProperty?: string;
+    parent?: { __name?: string };
+}
+
+/** A resource the program constructed: `[type, name]`. */
+export type Started = { type: string; name: string };
+
+/** Raised in place of `process.exit` while a program runs, so the exit becomes a failure with its own frames. */
+export class ProgramExit extends Error {
+    constructor(readonly code: number | string | null | undefined) {
+        super(`the program called process.exit(${code ?? ""}) before it finished`);
+        this.name = "ProgramExit";
+    }
+}
+
+/**
+ * Records every registration the SDK starts: the SDK adds each to its pending map before it
+ * awaits anything (and removes it once its inputs are gathered), so this sees all of them, even
+ * those whose inputs never resolve or reject.
+ */
+export function trackStartedRegistrations(): Started[] {
+    const started: Started[] = [];
+    const pending = getPendingResourceRegistrations();
+    const set = pending.set.bind(pending);
+    pending.set = (key, value) => {
+        if (value.type && value.name) started.push({ type: value.type, name: value.name });
+        return set(key, value);
+    };
+    return started;
+}
+
+/** The SDK's pending registrations, worded as its own leak report words them (runtime/debuggable.js). */
+export function pendingRegistrations(): string[] {
+    const pending = getPendingResourceRegistrations();
+    return [...pending.values()].map((reg) => `${reg.name && reg.type ? `"${reg.name}" [${reg.type}]` : (reg.label ?? "a resource")} was ${phaseOf(reg)}`);
+}
+
+function phaseOf(reg: PendingRegistration): string {
+    switch (reg.phase) {
+        case "dependencies":
+            return "waiting for its dependencies to resolve";
+        case "inputs":
+            return reg.inputProperty === undefined ? "waiting for its input properties to resolve" : `waiting for the value of its input property "${reg.inputProperty}"`;
+        case "parent":
+            return `waiting for its parent${reg.parent?.__name ? ` "${reg.parent.__name}"` : ""} to finish registering`;
+        case "provider":
+            return "waiting for its provider to finish registering";
+        default:
+            return "waiting for the URNs of its dependencies to resolve";
+    }
+}
+
+/**
+ * Takes the SDK's leaked-promise record, so the SDK's exit handler has nothing left to print:
+ * the engine's own message, which names what did not complete, replaces that notice.
+ */
+export function silenceLeakReport(): void {
+    leakedPromises();
+}
+
+/** Resources started but never registered with the monitor (a multiset difference by type and name). */
+export function neverRegistered(started: Started[], registered: Array<{ type: string; name: string }>): Started[] {
+    const counts = new Map<string, number>();
+    for (const r of registered) counts.set(`${r.type}\0${r.name}`, (counts.get(`${r.type}\0${r.name}`) ?? 0) + 1);
+    const missing: Started[] = [];
+    for (const s of started) {
+        const key = `${s.type}\0${s.name}`;
+        const n = counts.get(key) ?? 0;
+        if (n > 0) counts.set(key, n - 1);
+        else missing.push(s);
+    }
+    return missing;
+}
+
+type OriginalPosition = (file: string, line: number, column: number) => { line: number; column: number } | undefined;
+// The TypeScript loader maps compiled positions back to source lines (cli/ts-require.js).
+const { originalPosition } = require("../ts-require.js") as { originalPosition: OriginalPosition };
+
+/** Up to three frames of `error` inside the program's folder (not its node_modules), in source lines. */
+export function programFrames(error: Error, programDir: string): string[] {
+    const inProgram = (file: string) => file.startsWith(programDir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+    const frames: string[] = [];
+    for (const line of (error.stack ?? "").split("\n")) {
+        const frame = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+        if (!frame || !inProgram(frame[2])) continue;
+        const mapped = originalPosition(frame[2], Number(frame[3]), Number(frame[4]));
+        const where = `${frame[2]}:${mapped?.line ?? frame[3]}:${mapped?.column ?? frame[4]}`;
+        frames.push(`    at ${frame[1] && !frame[1].startsWith("Object.<anonymous>") ? `${frame[1]} (${where})` : where}`);
+        if (frames.length === 3) break;
+    }
+    return frames;
+}
+
+/** An error's message, without the SDK's wrapping of a failed invoke or registration. */
+export function messageOf(err: unknown): string {
+    if (err instanceof Error) return err.message;
+    return String(err);
+}
+
+export function isRunError(err: unknown): err is pulumi.RunError {
+    return pulumi.RunError.isInstance(err);
+}
