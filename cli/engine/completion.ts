@@ -70,10 +70,12 @@ function phaseOf(reg: PendingRegistration): string {
 
 /**
  * Takes the SDK's leaked-promise record, so the SDK's exit handler has nothing left to print:
- * the engine's own message, which names what did not complete, replaces that notice.
+ * the engine's own message, which names what did not complete, replaces that notice. Returns how
+ * many of the SDK's promises never settled: under the CLI, any makes the language host print its
+ * notice and fail the update (runtime/debuggable.js sets the exit code to 1).
  */
-export function silenceLeakReport(): void {
-    leakedPromises();
+export function takeLeakedPromises(): number {
+    return leakedPromises()[0].size;
 }
 
 /** Resources started but never registered with the monitor (a multiset difference by type and name). */

@@ -7,7 +7,7 @@ import Module from "node:module";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
-import { ProgramExit, type Started, isRunError, messageOf, neverRegistered, pendingRegistrations, programFrames, silenceLeakReport, trackStartedRegistrations } from "./completion";
+import { ProgramExit, type Started, isRunError, messageOf, neverRegistered, pendingRegistrations, programFrames, takeLeakedPromises, trackStartedRegistrations } from "./completion";
 import { ProgramError } from "./errors";
 import { CloudSimulator } from "./mocks";
 import { RecordingMonitor } from "./monitor";
@@ -113,7 +113,6 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
     }
 
     const unfinished = describeUnfinished({ stage, settled, started, monitor, failures, programDir: project.dir, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS });
-    silenceLeakReport();
     if (config.problems.length || unfinished) {
         const error = mergeProblems(options.stack, config.file, config.problems, unfinished);
         throw new ProgramError(redact(error.message, config.secretKeys.map((k) => config.values[k])), error.reportedByProgram, monitor.resources.length);
@@ -287,11 +286,12 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         lines.push(
             e.stage === "program"
                 ? "the program never finished: its code, or the function it exports, waits on a promise that nothing will ever settle"
-                : "the program finished, but some of its resources never completed their registration",
+                : "the program finished, but some of its resource registrations or function calls never completed: an input they wait for never resolves",
         );
     }
     const pending = pendingRegistrations();
     const missing = neverRegistered(e.started, e.monitor.resources);
+    const leaked = takeLeakedPromises();
     if (pending.length || missing.length) {
         const waiting = pending.length ? pending : missing.map((m) => `"${m.name}" [${m.type}] never reached the engine`);
         lines.push(`${waiting.length} resource${waiting.length === 1 ? "" : "s"} never registered, so a plan would leave ${waiting.length === 1 ? "it" : "them"} out:`);
@@ -299,6 +299,12 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         if (waiting.length > 20) lines.push(`    and ${waiting.length - 20} more`);
     }
     if (e.stage !== "done" && lines.length && !lines.some((l) => l.startsWith("the program"))) lines.unshift(`the program did not finish within ${e.timeoutSeconds} s`);
+    if (leaked > 0 && lines.length === 0 && e.settled === "drained") {
+        lines.push(
+            `the program finished, but ${leaked} of the SDK's promises it made never settled (an Output or invoke built on a promise that never resolves, even if unused): ` +
+                "pulumi up fails on this with its \"promises were still active\" notice",
+        );
+    }
     if (e.stage === "done" && e.settled === "busy" && lines.length === 0) {
         const busy = [...new Set(process.getActiveResourcesInfo().filter((r) => !/^(PipeWrap|TTYWrap|ProcessWrap)$/.test(r)))];
         lines.push(

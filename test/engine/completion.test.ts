@@ -81,6 +81,12 @@ describe("a program that did not complete", () => {
         expect(r.stderr).toContain('"stuck" [azure-native:resources:ResourceGroup] was waiting for the value of its input property "location"');
     });
 
+    it("has a function call whose input never resolves, even one whose result is unused", () => {
+        const r = plan("invoke-waits");
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("some of its resource registrations or function calls never completed");
+    });
+
     it("finishes but keeps its event loop busy (a timer never cleared), which would hold pulumi up forever", () => {
         const r = plan("busy");
         expect(r.code).toBe(2);
