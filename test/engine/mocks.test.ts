@@ -75,6 +75,14 @@ describe("Azure (azure-native)", () => {
 });
 
 describe("AWS", () => {
+    it("names a resource from its namePrefix or bucketPrefix as the provider does, and refuses a bucket prefix over 37 characters", () => {
+        const c = cloud();
+        const bucket = String(c.newResource("aws:s3/bucket:Bucket", "trail", "u-b", { bucketPrefix: "labs-trail-dev-" }).computed.bucket);
+        expect(bucket).toMatch(/^labs-trail-dev-[0-9]{18}[0-9a-f]{8}$/);
+        expect(String(c.newResource("aws:iam/role:Role", "r", "u-r", { namePrefix: "fn-" }).computed.name)).toMatch(/^fn-[0-9]{18}[0-9a-f]{8}$/);
+        expect(() => c.newResource("aws:s3/bucket:Bucket", "long", "u-l", { bucketPrefix: "labs-trail-a-stack-name-that-is-too-long-" })).toThrowError(/expected length of bucket_prefix to be in the range \(0 - 37\)/);
+    });
+
     it("builds ARNs with the account, and the region where the service has one", () => {
         const c = cloud();
         expect(c.newResource("aws:iam/role:Role", "fn-role", "u1", { name: "fn-role" }).computed.arn).toBe("arn:aws:iam::123456789012:role/fn-role");

@@ -77,7 +77,15 @@ export class AwsMock implements CloudMock {
 
         const shape = ARNS[key];
         const nameProperty = shape?.nameProperty ?? "name";
-        const name = str(inputs[nameProperty]) ?? str(inputs.namePrefix) ?? autoName(req, shape?.lowercase ?? false);
+        // A `namePrefix` (S3: `bucketPrefix`) gets the provider's unique suffix, as Terraform's
+        // id.PrefixedUniqueId makes it: 26 characters, a timestamp and a counter (hence the
+        // provider's rule that a bucket prefix is at most 37 characters: 63 - 26).
+        const prefix = str(inputs.namePrefix) ?? (key.startsWith("s3/bucket") ? str(inputs.bucketPrefix) : undefined);
+        if (key.startsWith("s3/bucket") && prefix !== undefined && prefix.length > 37) {
+            // The provider's schema check (validation.StringLenBetween(0, 63 - id.UniqueIDSuffixLength)), before any call to AWS.
+            throw new Error(`aws:${key} ${req.name}: expected length of bucket_prefix to be in the range (0 - 37), got ${prefix}`);
+        }
+        const name = str(inputs[nameProperty]) ?? (prefix !== undefined ? `${prefix}${uniqueIdSuffix(req)}` : autoName(req, shape?.lowercase ?? false));
         const computed: Props = { [nameProperty]: name };
         let arn: string;
         if (shape) {
@@ -176,6 +184,12 @@ function availabilityZones(region: string, inputs: Props): Props {
     const excludeZoneIds = Array.isArray(inputs.excludeZoneIds) ? inputs.excludeZoneIds.map(String) : [];
     zones = zones.filter((z) => !excludeNames.includes(z.name) && !excludeZoneIds.includes(z.zoneId));
     return { id: region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: [region], state: str(inputs.state) ?? null };
+}
+
+/** 18 digits of a UTC timestamp and 8 hex digits of a counter: Terraform's 26-character unique id suffix. */
+function uniqueIdSuffix(req: NewResourceRequest): string {
+    const digits = req.entropy.pick("unique-id-time", DIGITS, 4);
+    return `20261204${"1200"}${digits}00${req.entropy.hex("unique-id-counter", 8)}`;
 }
 
 function autoName(req: NewResourceRequest, lowercase: boolean): string {
