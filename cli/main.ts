@@ -2,9 +2,11 @@
 // Commands load on use: `labs check` starts its policy pack before the Pulumi SDK loads here.
 import { Command, CommanderError } from "commander";
 import { UserError } from "./engine/errors";
+import { redactKnown } from "./engine/redact";
 
 export async function main(argv: string[]): Promise<number> {
-    const write = (text: string) => process.stdout.write(`${text}\n`);
+    // Nothing the CLI prints shows a secret it was given (--secret-config), whoever put it in the text.
+    const write = (text: string) => process.stdout.write(`${redactKnown(text)}\n`);
     let code = 0;
     const program = new Command("labs")
         .description("Plan the security and identity labs offline, and verify them once deployed.")
@@ -101,10 +103,10 @@ export async function main(argv: string[]): Promise<number> {
             return err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : 2;
         }
         if (err instanceof UserError) {
-            process.stderr.write(`error: ${err.message}\n`);
+            process.stderr.write(`error: ${redactKnown(err.message)}\n`);
             return err.exitCode;
         }
-        process.stderr.write(`internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.stderr.write(redactKnown(`internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
         return 1;
     }
 }

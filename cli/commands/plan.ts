@@ -5,6 +5,7 @@ import { loadPrices } from "../cost/price-table";
 import { DEFAULT_HOURS_PER_DAY, costByLab, labsOf, renderCostSummary } from "../cost/report";
 import { UserError } from "../engine/errors";
 import { evaluateInChild } from "../engine/fork";
+import { addRedactions } from "../engine/redact";
 import { type Plan, type PlannedResource, subtree } from "../engine/plan";
 import { loadProject } from "../engine/project";
 import type { WireObject } from "../engine/wire";
@@ -68,6 +69,7 @@ export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" 
     // In a process of its own: the program owns that event loop, so the engine can tell when it has
     // truly finished, and neither a process.exit nor a heap exhaustion takes the command down.
     const secretOverrides = parseConfigFlags(options.secretConfig ?? [], "--secret-config");
+    addRedactions(Object.values(secretOverrides));
     return (await evaluateInChild({ programDir, stack: options.stack, overrides, secretOverrides }, true)).plan;
 }
 

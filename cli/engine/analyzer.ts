@@ -104,7 +104,15 @@ export class PolicyHost {
             });
         });
         const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-        const info = await call<analyzerProto.AnalyzerInfo>((cb) => client.getAnalyzerInfo(new Empty(), cb));
+        let info: analyzerProto.AnalyzerInfo;
+        try {
+            info = await call<analyzerProto.AnalyzerInfo>((cb) => client.getAnalyzerInfo(new Empty(), cb));
+        } catch (err) {
+            // e.g. a policy with an enforcement level @pulumi/policy does not know ("Unknown enforcement level type").
+            child.kill();
+            output.remove();
+            throw new UserError(`the policy pack in ${dir} could not describe its policies: ${grpcDetail(err)}.`);
+        }
         const policies = info.getPoliciesList().map(
             (p): PolicyDescription => ({
                 name: p.getName(),
@@ -165,7 +173,11 @@ export class PolicyHost {
             entry.setProperties(Struct.fromJavaScript(properties as WireObject));
             map.set(policy.name, entry);
         }
-        await call((cb) => this.client.configure(request, cb));
+        try {
+            await call((cb) => this.client.configure(request, cb));
+        } catch (err) {
+            throw new UserError(`the policy pack ${this.name} refused its configuration: ${grpcDetail(err)}.`);
+        }
     }
 
     /** Tells the pack which stack it is looking at (the CLI does this before analyzing). */
@@ -225,7 +237,12 @@ export class PolicyHost {
         try {
             return await call<T>((cb) => invoke(new Date(Date.now() + seconds * 1000), cb));
         } catch (err) {
-            if ((err as { code?: number }).code !== grpc.status.DEADLINE_EXCEEDED) throw err;
+            if ((err as { code?: number }).code !== grpc.status.DEADLINE_EXCEEDED) {
+                const crash = this.output.crash();
+                if (!crash) throw err;
+                const running = this.output.running();
+                throw new UserError(`the policy pack ${this.name} stopped while ${what}${running.length ? ` (policy ${running.join(", ")} was running)` : ""}: ${crash}.`);
+            }
             const running = this.output.running();
             throw new UserError(
                 `the policy pack ${this.name} did not answer within ${seconds} s while ${what}` +
@@ -307,6 +324,12 @@ class PackOutput {
         return [...new Set(started.values())];
     }
 
+    /** Why a pack that was serving stopped, if it said (the first report: a throw comes before the exit it causes). */
+    crash(): string | undefined {
+        const crash = this.markers().find(([kind]) => kind === "labs-pack-crash");
+        return crash ? (JSON.parse(crash.slice(1).join(" ")) as { message: string }).message : undefined;
+    }
+
     loadError(): string | undefined {
         const failure = this.markers().find(([kind]) => kind === "labs-load-error");
         if (!failure) return undefined;
@@ -317,6 +340,17 @@ class PackOutput {
     remove(): void {
         fs.rmSync(path.dirname(this.markerFile), { recursive: true, force: true });
     }
+}
+
+/** A gRPC error's own text, without the status prefix ("2 UNKNOWN: ") and stack frames. */
+function grpcDetail(err: unknown): string {
+    const e = err as { details?: string; message?: string };
+    return (e.details || e.message || String(err))
+        .replace(/^\d+ [A-Z_]+: /, "")
+        .split("\n")
+        .filter((l) => !/^\s+at /.test(l))
+        .join(" ")
+        .trim();
 }
 
 function lastLine(text: string): string | undefined {

@@ -25,9 +25,18 @@ export type Started = { type: string; name: string };
 
 /** Raised in place of `process.exit` while a program runs, so the exit becomes a failure with its own frames. */
 export class ProgramExit extends Error {
-    constructor(readonly code: number | string | null | undefined) {
-        super(`the program called process.exit(${code ?? ""}) before it finished`);
+    constructor(
+        readonly code: number | string | null | undefined,
+        /** Set through process.exitCode rather than a call to process.exit. */
+        byExitCode = false,
+    ) {
+        super(
+            byExitCode
+                ? `the program set process.exitCode = ${code}: pulumi up fails a program that exits with a non-zero code`
+                : `the program called process.exit(${code ?? ""}) before it finished`,
+        );
         this.name = "ProgramExit";
+        if (byExitCode) this.stack = this.message;
     }
 }
 
@@ -114,6 +123,13 @@ export function programFrames(error: Error, programDir: string): string[] {
 /** An error's message, without the SDK's wrapping of a failed invoke or registration. */
 export function messageOf(err: unknown): string {
     if (err instanceof Error) return err.message;
+    if (typeof err === "object" && err !== null) {
+        try {
+            return `a non-Error value was thrown: ${JSON.stringify(err)}`;
+        } catch {
+            return "a non-Error value was thrown";
+        }
+    }
     return String(err);
 }
 

@@ -13,6 +13,7 @@ import { CloudSimulator } from "./mocks";
 import { RecordingMonitor } from "./monitor";
 import type { Plan } from "./plan";
 import { loadProject, loadStackConfig } from "./project";
+import { redact } from "./redact";
 import { SECRET_PLACEHOLDER } from "./wire";
 
 export interface EvaluateOptions {
@@ -112,6 +113,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
         restoreAliases();
     }
 
+    // A program that sets a failing exit code fails `pulumi up` ("Program exited with non-zero exit code").
+    const exitCode = process.exitCode;
+    if (exitCode !== undefined && exitCode !== 0 && exitCode !== "0") failures.push(new ProgramExit(exitCode, true));
+    process.exitCode = 0;
     const unfinished = describeUnfinished({ stage, settled, started, monitor, failures, programDir: project.dir, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS });
     if (config.problems.length || unfinished) {
         const error = mergeProblems(options.stack, config.file, config.problems, unfinished);
@@ -154,18 +159,6 @@ function skipProviderTypeAliases(): () => void {
     };
 }
 
-/** A message with every secret configuration value in it replaced, whoever wrote it (engine or program). */
-function redact(message: string, secrets: Array<string | undefined>): string {
-    let result = message;
-    for (const value of secrets) {
-        if (value && value.length >= 4) result = result.split(value).join(SECRET_PLACEHOLDER);
-        // A program may quote the value as JSON (with escapes) in its own message.
-        const quoted = value && JSON.stringify(value).slice(1, -1);
-        if (quoted && quoted.length >= 4 && quoted !== value) result = result.split(quoted).join(SECRET_PLACEHOLDER);
-    }
-    return result;
-}
-
 /**
  * Makes every `@pulumi/...` import resolve to this project's copy, wherever the program
  * lives: one SDK instance means one runtime state, the one the mocks were installed in.
@@ -195,7 +188,7 @@ interface FailureDescription {
 const INVOKE_SOURCE = path.join("@pulumi", "pulumi", "runtime", "invoke.js");
 
 /** How long a program may run offline before the engine stops waiting and names what is pending. */
-const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_TIMEOUT_SECONDS = Number(process.env.LABS_EVALUATION_TIMEOUT_SECONDS) > 0 ? Number(process.env.LABS_EVALUATION_TIMEOUT_SECONDS) : 300;
 
 /**
  * Waits for the program and its registrations. With "event-loop" (a child process that owns its
@@ -228,8 +221,15 @@ async function settle(run: Promise<void>, mode: "event-loop" | "promises", timeo
             });
             const first = await Promise.race([run.then(() => "ran" as const), drained, after(timeoutSeconds)]);
             if (first !== "ran") return first;
-            // The program is done; the language host still waits for its loop to empty.
-            const second = await Promise.race([drained, after(Math.min(timeoutSeconds, BUSY_GRACE_SECONDS))]);
+            // The program is done; the language host still waits for its loop to empty, however long
+            // its timers take. Say so after a while, then wait as long as the time limit allows.
+            const notice = setTimeout(
+                () => process.stderr.write(`The program has finished but keeps its event loop busy (${activeWork().join(", ") || "timers or sockets"}); waiting for it as pulumi up would, up to ${timeoutSeconds} s in all.\n`),
+                BUSY_NOTICE_SECONDS * 1000,
+            );
+            notice.unref();
+            timers.push(notice);
+            const second = await Promise.race([drained, after(timeoutSeconds)]);
             return second === "drained" ? "drained" : "busy";
         }
         const first = await Promise.race([run.then(() => "drained" as const), after(timeoutSeconds)]);
@@ -243,8 +243,23 @@ async function settle(run: Promise<void>, mode: "event-loop" | "promises", timeo
 /** How an evaluation ended: the loop emptied; the time ran out; or the program finished but something it started keeps running. */
 type Settled = "drained" | "timeout" | "busy";
 
-/** How long a finished program may keep its event loop busy (timers, sockets) before that is a failure (LABS_BUSY_GRACE_SECONDS). */
-const BUSY_GRACE_SECONDS = Number(process.env.LABS_BUSY_GRACE_SECONDS) > 0 ? Number(process.env.LABS_BUSY_GRACE_SECONDS) : 20;
+/** After how long a finished program that keeps its event loop busy is told that the engine is waiting for it. */
+const BUSY_NOTICE_SECONDS = 20;
+
+/** What keeps the event loop alive besides this process's own pipes. */
+function activeWork(): string[] {
+    return [...new Set(process.getActiveResourcesInfo().filter((r) => !/^(PipeWrap|TTYWrap|ProcessWrap)$/.test(r)))];
+}
+
+/**
+ * The SDK words a feature the monitor lacks as the CLI's ("The Pulumi CLI does not support
+ * transforms"), which is untrue offline; a missing module's message ends with Node's require stack.
+ */
+function offlineWording(message: string): string {
+    const unsupported = /^The Pulumi CLI does not support ([\w\s-]+?)\.( Please update the Pulumi CLI\.?)?$/.exec(message.trim());
+    if (unsupported) return `the offline engine does not support ${unsupported[1]} (the Pulumi CLI does); plan the program without them`;
+    return message.split("\nRequire stack:")[0];
+}
 
 interface Evidence {
     stage: "program" | "registrations" | "done";
@@ -274,7 +289,7 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         if (seen.has(message) || (invokeMessages.size && fromInvoke) || [...invokeMessages].some((m) => message.includes(m))) continue;
         seen.add(message);
         if (err instanceof ProgramExit) lines.push(err.message);
-        else lines.push(`the program failed: ${message}`);
+        else lines.push(`the program failed: ${offlineWording(message)}`);
         if (err instanceof Error) lines.push(...programFrames(err, e.programDir));
     }
     const tokens = [...new Set(e.monitor.unansweredInvokes.map((i) => i.token))];
@@ -306,10 +321,10 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         );
     }
     if (e.stage === "done" && e.settled === "busy" && lines.length === 0) {
-        const busy = [...new Set(process.getActiveResourcesInfo().filter((r) => !/^(PipeWrap|TTYWrap|ProcessWrap)$/.test(r)))];
+        const busy = activeWork();
         lines.push(
-            `the program finished, but something it started keeps running${busy.length ? ` (${busy.join(", ")})` : ""} after ${BUSY_GRACE_SECONDS} s: ` +
-                "pulumi up waits until a program's event loop is empty, so it would never finish; clear the timer or close the server or socket",
+            `the program finished, but something it started still runs after ${e.timeoutSeconds} s${busy.length ? ` (${busy.join(", ")})` : ""}: ` +
+                "pulumi up waits until a program's event loop is empty, so it would not finish either; clear the timer or close the server or socket (LABS_EVALUATION_TIMEOUT_SECONDS sets the limit)",
         );
     }
     return lines.length ? { lines, reportedByProgram: false } : undefined;

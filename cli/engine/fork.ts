@@ -4,8 +4,12 @@ import { fork } from "node:child_process";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ProgramError, UserError } from "./errors";
+import { redactKnown } from "./redact";
 import type { EvaluateOptions } from "./evaluate";
 import type { Plan } from "./plan";
+
+/** What V8 prints when it aborts (heap exhaustion, process.abort): the message after it says it plainly. */
+const V8_FATAL_NOISE = [/^\s*\d+: 0x[0-9a-f]+ /, /^<--- (Last few GCs|JS stacktrace) --->/, /^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: /, /^FATAL ERROR: /, /^----- Native stack trace -----/, /^\s*$/];
 
 export type ChildMessage =
     | { ok: true; plan: Plan; maxRssKb: number }
@@ -34,7 +38,14 @@ export function evaluateInChild(options: EvaluateOptions, live = false): Promise
         let stderr = "";
         const collect = (d: Buffer) => {
             stderr += d.toString();
-            if (live) process.stderr.write(d);
+            if (live) {
+                const shown = d
+                    .toString()
+                    .split("\n")
+                    .filter((line) => !V8_FATAL_NOISE.some((noise) => noise.test(line)))
+                    .join("\n");
+                if (shown.trim()) process.stderr.write(redactKnown(shown));
+            }
         };
         child.stderr?.on("data", collect);
         child.stdout?.on("data", collect);
@@ -63,7 +74,7 @@ function unexpectedExit(options: EvaluateOptions, code: number | null, signal: N
     if (/Reached heap limit|JavaScript heap out of memory|Allocation failed/.test(stderr)) {
         return new ProgramError(
             `Stack '${options.stack}' could not be planned: the evaluation ran out of memory (its process ${how}). ` +
-                `Plan one lab at a time (labs plan --lab NAME), or give it more memory with LABS_MAX_HEAP_MB (now ${heapMegabytes()} MB).`,
+                `Give it more memory with LABS_MAX_HEAP_MB (now ${heapMegabytes()} MB), or plan less at once (for this project's labs: labs plan --lab NAME).`,
             false,
         );
     }

@@ -61,6 +61,7 @@ export class RecordingMonitor {
             const custom: boolean = req.getCustom();
             const urn = this.urnFor(parent, type, name);
             if (this.byUrn.has(urn)) throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+            if (req.getImportid()) throw new Error(`the offline engine cannot import existing cloud resources (${type} ${name}, import id ${req.getImportid()}): it has no cloud account; plan without the import option`);
             const inputs = toWire(req.getObject()?.toJavaScript() ?? {}) as WireObject;
             const providerRef: string = req.getProvider() ?? "";
             const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined;
@@ -156,7 +157,11 @@ export class RecordingMonitor {
                 if (!record) throw new Error(`unknown resource ${String(args.urn)}`);
                 result = { urn: record.urn, id: record.id ?? null, state: record.outputs };
             } else {
-                result = this.cloud.call(token, args);
+                // An invoke given a provider (e.g. one for another region) is answered with that provider's settings.
+                const providerRef: string = req.getProvider() ?? "";
+                const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined;
+                const providerInputs = providerUrn ? (reveal(this.byUrn.get(providerUrn)?.inputs ?? {}) as Props) : undefined;
+                result = this.cloud.call(token, args, providerInputs);
             }
             const response = new provproto.InvokeResponse();
             response.setReturn(Struct.fromJavaScript(toWire(result) as WireObject));

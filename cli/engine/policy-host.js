@@ -76,10 +76,25 @@ try {
 } catch (err) {
     loadError(err);
 }
-if (!served) {
+// A pack may create its PolicyPack later (after an await or a timer): only once nothing is left to
+// run without one has it truly created none. A serving pack keeps the event loop busy for ever.
+process.on("beforeExit", () => {
+    if (served) return;
     marker(`labs-load-error ${JSON.stringify({ message: "it loaded but created no PolicyPack (new PolicyPack(...) from @pulumi/policy starts the analyzer)" })}`);
     process.exit(3);
-}
+});
+// After it serves, a pack that throws from a timer or ends its process takes the analyzer down:
+// say why, so the check can name it rather than a dropped connection.
+const crashed = (err) => {
+    if (!served) return loadError(err);
+    marker(`labs-pack-crash ${JSON.stringify({ message: String((err && err.message) || err).split("\n")[0] })}`);
+    process.exit(4);
+};
+process.on("uncaughtException", crashed);
+process.on("unhandledRejection", crashed);
+process.on("exit", (code) => {
+    if (served) marker(`labs-pack-crash ${JSON.stringify({ message: `the pack's process exited with code ${code}` })}`);
+});
 
 function resolveFromPack(request) {
     return Module._resolveFilename(request, { id: packDir, filename: path.join(packDir, "index.js"), paths: Module._nodeModulePaths(packDir) });

@@ -144,19 +144,20 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         if (secret) secretKeys.add(key);
         if (secret && isMap(value) && typeof value.secure === "string") placeholders.add(key);
     }
-    const declaredSecret = new Set(project.config.filter((d) => d.secret).map((d) => d.key));
+    // --config values are plain, as `pulumi config set` without --secret stores them.
+    const fromOverride = new Set<string>();
     for (const [key, value] of Object.entries(overrides)) {
         merged.set(key, value as Yaml);
         fromStack.add(key);
+        fromOverride.add(key);
         placeholders.delete(key);
-        // Offline, --config is how one tries a value: a setting the project declares secret stays secret.
-        if (declaredSecret.has(key)) secretKeys.add(key);
-        else secretKeys.delete(key);
+        secretKeys.delete(key);
     }
     for (const [key, value] of Object.entries(secretOverrides)) {
         merged.set(key, value as Yaml);
         fromStack.add(key);
         placeholders.delete(key);
+        fromOverride.delete(key);
         secretKeys.add(key);
     }
 
@@ -177,7 +178,9 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         // encrypted, and a default counts as a plain value, so a secret setting cannot have one.
         if (decl.secret && decl.type && value !== undefined && !secretKeys.has(decl.key)) {
             problems.push(
-                fromStack.has(decl.key)
+                fromOverride.has(decl.key)
+                    ? `${decl.key} is given in plain text (--config), but the project declares it secret: give it with --secret-config ${shortKey}=<value> (the Pulumi CLI refuses a plain value)`
+                    : fromStack.has(decl.key)
                     ? `${decl.key} is set in plain text, but the project declares it secret: set it with pulumi config set --secret ${shortKey} <value> (the Pulumi CLI refuses a plain value)`
                     : `${decl.key} is declared secret with a default in Pulumi.yaml, which the Pulumi CLI refuses ("must be encrypted as it's secret"): remove the default, or the secret declaration`,
             );

@@ -12,7 +12,11 @@ const FIXTURE = path.join(ROOT, "test", "fixtures", "programs", "incomplete");
 const SOURCE = path.join(FIXTURE, "index.ts");
 
 function labs(...args: string[]) {
-    const r = spawnSync(process.execPath, [LABS_CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, LABS_BUSY_GRACE_SECONDS: "2" } });
+    return labsWith({}, ...args);
+}
+
+function labsWith(env: Record<string, string>, ...args: string[]) {
+    const r = spawnSync(process.execPath, [LABS_CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -88,9 +92,25 @@ describe("a program that did not complete", () => {
     });
 
     it("finishes but keeps its event loop busy (a timer never cleared), which would hold pulumi up forever", () => {
-        const r = plan("busy");
+        const r = labsWith({ LABS_EVALUATION_TIMEOUT_SECONDS: "3" }, "plan", "--program", FIXTURE, "-c", "mode=busy");
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain("the program finished, but something it started keeps running (Timeout)");
+        expect(r.stderr).toContain("the program finished, but something it started still runs after 3 s (Timeout)");
+    });
+
+    it.each([
+        ["import", "the offline engine cannot import existing cloud resources (azure-native:resources:ResourceGroup adopted"],
+        ["transforms", "the offline engine does not support transforms (the Pulumi CLI does)"],
+        ["throw-object", 'a non-Error value was thrown: {"code":42}'],
+    ])("%s: exit 2 with the engine's own words", (mode, words) => {
+        const r = plan(mode);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(words);
+    });
+
+    it("sets process.exitCode: exit 2, as pulumi up fails on it", () => {
+        const r = plan("exit-code");
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("the program set process.exitCode = 3");
     });
 
     it.each(["invoke", "reject", "waiting", "hang"])("replaces the runtime's leaked-promise notice with its own message (%s)", (mode) => {

@@ -57,6 +57,15 @@ describe("a program built on data sources", () => {
     });
 });
 
+describe("a function called with a provider of its own", () => {
+    it("is answered with that provider's region", () => {
+        const cloud = new CloudSimulator({ "aws:region": "ap-southeast-2" }, "provider");
+        expect(cloud.call("aws:index/getRegion:getRegion", {}, { region: "eu-west-1" }).name).toBe("eu-west-1");
+        expect(cloud.call("aws:index/getAvailabilityZones:getAvailabilityZones", {}, { region: "eu-west-1" }).zoneIds).toEqual(["euw1-az1", "euw1-az2", "euw1-az3"]);
+        expect(cloud.call("aws:index/getRegion:getRegion", {}).name).toBe("ap-southeast-2");
+    });
+});
+
 describe("the README's list of answered data sources", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
     const table = readme.slice(readme.indexOf("<!-- the data sources the engine answers"), readme.indexOf("Any other function fails the plan"));

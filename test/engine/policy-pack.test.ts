@@ -64,6 +64,11 @@ describe("a broken pack: one line naming the pack folder and the cause, exit 2",
         ["no package.json", { "package.json": null }, /has no package\.json/],
         ["not a nodejs pack", { "PulumiPolicy.yaml": "runtime: python\n" }, /declares runtime "python" in PulumiPolicy\.yaml/],
         ["no PolicyPack", { "index.ts": "export const nothing = 1;\n" }, /created no PolicyPack/],
+        [
+            "an enforcement level @pulumi/policy does not know",
+            { "index.ts": "import { PolicyPack } from '@pulumi/policy';\nnew PolicyPack('p', { enforcementLevel: 'strict' as never, policies: [{ name: 'a', description: 'd', validateResource: () => undefined }] });\n" },
+            /could not describe its policies: Error: Unknown enforcement level type 'strict'/,
+        ],
     ])("%s", (_kind, changes, cause) => {
         const pack = copyOutside(GUARD, changes);
         const r = check(pack);
@@ -73,6 +78,20 @@ describe("a broken pack: one line naming the pack folder and the cause, exit 2",
         expect(r.stderr).toMatch(cause);
         expect(r.stderr.trim().split("\n")).toHaveLength(1);
         expect(r.stderr).not.toMatch(/^\s+at /m);
+    });
+});
+
+describe("a pack that starts late or stops while analyzing", () => {
+    it("may create its PolicyPack after a timer, as the CLI allows", () => {
+        const pack = copyOutside(GUARD, { "index.ts": "import { PolicyPack } from '@pulumi/policy';\nsetTimeout(() => new PolicyPack('late', { policies: [{ name: 'a', description: 'd', validateResource: () => undefined }] }), 100);\n" });
+        expect(check(pack).code).toBe(0);
+    });
+
+    it("names the policy that ended the pack's process", () => {
+        const pack = copyOutside(GUARD, { "index.ts": "import { PolicyPack } from '@pulumi/policy';\nnew PolicyPack('crashy', { policies: [{ name: 'exits', description: 'd', validateResource: () => { process.exit(0); } }] });\n" });
+        const r = check(pack);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/the policy pack crashy stopped while analyzing .* \(policy exits was running\): the pack's process exited with code 0/);
     });
 });
 

@@ -58,9 +58,18 @@ describe("a setting Pulumi.yaml declares secret", () => {
         expect(config.secretKeys).toEqual(["vault:apiKey", "vault:pin"]);
     });
 
-    it("given on the command line with --config or --secret-config is shown as [secret] in labs plan --json", () => {
+    it("given with --config is plain, so refused without being shown; --secret-config gives it", () => {
+        const dir = projectDir("config:\n  vault:pin:\n    secure: v1:AAAA\n");
+        const r = labs("plan", "--program", dir, "-c", "apiKey=sk-plain-0123456789", "-c", "pin=1234");
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain("vault:apiKey is given in plain text (--config), but the project declares it secret: give it with --secret-config apiKey=<value>");
+        expect(r.stderr).toContain("vault:pin is given in plain text (--config)");
+        expect(r.stderr).not.toContain("sk-plain-0123456789");
+    });
+
+    it("given on the command line with --secret-config is shown as [secret] in labs plan --json", () => {
         const dir = projectDir("config: {}\n");
-        const r = labs("plan", "--program", dir, "--json", "-c", "apiKey=sk-cli-0123456789abcdef", "--secret-config", "pin=4242");
+        const r = labs("plan", "--program", dir, "--json", "--secret-config", "apiKey=sk-cli-0123456789abcdef", "--secret-config", "pin=4242");
         expect(r.stderr).toBe("");
         expect(r.status).toBe(0);
         expect(r.stdout).not.toContain("sk-cli-0123456789abcdef");
@@ -91,5 +100,34 @@ describe("the labs' own secret settings", () => {
         expect(r.status).toBe(0);
         expect(r.stdout).not.toContain("secret-home-key-0123");
         expect(JSON.parse(r.stdout).config["labs:rmsVpnSharedKey"]).toBe("[secret]");
+    });
+});
+
+describe("a secret the program mishandles", () => {
+    it("is not printed even when the program exports it plainly, logs it, or a policy quotes it", () => {
+        const program = [
+            'import * as pulumi from "@pulumi/pulumi";',
+            'import * as aws from "@pulumi/aws";',
+            "const key = new pulumi.Config().get(\"apiKey\") ?? \"\";",
+            "console.log(`the key is ${key}`);",
+            'new aws.ssm.Parameter("p", { type: "String", value: key });',
+            "export const leaked = key;",
+        ].join("\n");
+        const dir = projectDir("config: {}\n", program);
+        const secret = "sk-mishandled-0123456789";
+        for (const args of [["plan"], ["plan", "--json"], ["check"], ["check", "--json"]]) {
+            const r = labs(...args, "--program", dir, "--secret-config", `apiKey=${secret}`, "--secret-config", "pin=1");
+            expect(r.stdout + r.stderr).not.toContain(secret);
+            expect(r.stdout + r.stderr).toContain("[secret]");
+        }
+    });
+
+    it("is not printed line by line either: a multi-line value in a re-indented message, and a short one", () => {
+        const pem = "-----BEGIN KEY-----\nMIIEabcdefghijklmnop\nqrstuvwxyz0123456789\n-----END KEY-----";
+        const program = 'import * as pulumi from "@pulumi/pulumi";\nthrow new pulumi.RunError(`bad key:\\n${new pulumi.Config().require("apiKey")}\\npin ${new pulumi.Config().require("pin")}`);\n';
+        const r = labs("plan", "--program", projectDir("config: {}\n", program), "--secret-config", `apiKey=${pem}`, "--secret-config", "pin=p42");
+        expect(r.status).toBe(2);
+        for (const line of pem.split("\n")) expect(r.stderr).not.toContain(line);
+        expect(r.stderr).not.toContain("p42");
     });
 });

@@ -259,6 +259,10 @@ export function getPolicyDocument(inputs: Props): Props {
             statement[key] = set.map((p) => ({ type: p.type, ids: replaceVars(decodeStrings(p.identifiers), version) }));
             if (set.length) echo[key] = set;
         }
+        for (const c of blocks(cfg.conditions, "conditions")) {
+            // The provider's schema marks test, variable and values Required (policy_document_data_source.go).
+            for (const field of ["test", "variable", "values"]) if (c[field] === undefined || c[field] === null) throw new Error(`statements: a condition is missing "${field}", which the provider requires`);
+        }
         const conditions = setList(blocks(cfg.conditions, "conditions"), conditionKey).map((c) => ({ test: text(c.test), values: strings(c.values, "values"), variable: text(c.variable) }));
         statement.conditions = conditions.map(({ test, variable, values }) => ({ test, variable, values: ((r) => (r.length === 1 ? r[0] : r))(replaceVars(values, version)) }));
         if (conditions.length) echo.conditions = conditions;

@@ -135,7 +135,8 @@ export class AwsMock implements CloudMock {
         return { id, computed };
     }
 
-    call(token: string, inputs: Props): Props | undefined {
+    call(token: string, inputs: Props, providerInputs?: Props): Props | undefined {
+        const providerRegion = str(providerInputs?.region) ?? this.identity.awsRegion;
         switch (token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return {
@@ -145,7 +146,7 @@ export class AwsMock implements CloudMock {
                     id: this.identity.awsAccountId,
                 };
             case "aws:index/getRegion:getRegion": {
-                const name = str(inputs.name) ?? this.identity.awsRegion;
+                const name = str(inputs.region) ?? str(inputs.name) ?? providerRegion;
                 return { name, id: name, region: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
             }
             case "aws:iam/getSessionContext:getSessionContext": {
@@ -161,7 +162,7 @@ export class AwsMock implements CloudMock {
             case "aws:iam/getPolicy:getPolicy":
                 return getPolicy(inputs);
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                return availabilityZones(str(inputs.region) ?? this.identity.awsRegion, inputs);
+                return availabilityZones(str(inputs.region) ?? providerRegion, inputs);
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
         }

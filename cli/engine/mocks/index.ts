@@ -42,9 +42,10 @@ export class CloudSimulator {
         return { id: `${name}-${entropy.hex("id", 8)}`, computed: {} };
     }
 
-    call(token: string, inputs: Props): Props {
+    /** Answers a function (invoke); `providerInputs` are those of the provider the call names, if any. */
+    call(token: string, inputs: Props, providerInputs?: Props): Props {
         for (const cloud of this.clouds) {
-            const result = cloud.call?.(token, inputs);
+            const result = cloud.call?.(token, inputs, providerInputs);
             if (result) return result;
         }
         const pkg = token.split(":")[0];

@@ -36,7 +36,7 @@ export interface CloudMock {
     /** Returns undefined when the type is not this cloud's. */
     newResource(req: NewResourceRequest): NewResourceResult | undefined;
     /** Returns undefined when the function is not this cloud's. */
-    call?(token: string, inputs: Props): Props | undefined;
+    call?(token: string, inputs: Props, providerInputs?: Props): Props | undefined;
 }
 
 export function str(value: unknown): string | undefined {
