@@ -20,8 +20,8 @@ interface PendingRegistration {
     parent?: { __name?: string };
 }
 
-/** A resource the program constructed: `[type, name]`. */
-export type Started = { type: string; name: string };
+/** A resource the program constructed, and the stack where it did (for the frame a message shows). */
+export type Started = { type: string; name: string; stack?: string };
 
 /** Raised in place of `process.exit` while a program runs, so the exit becomes a failure with its own frames. */
 export class ProgramExit extends Error {
@@ -50,16 +50,42 @@ export function trackStartedRegistrations(): Started[] {
     const pending = getPendingResourceRegistrations();
     const set = pending.set.bind(pending);
     pending.set = (key, value) => {
-        if (value.type && value.name) started.push({ type: value.type, name: value.name });
+        if (value.type && value.name) started.push({ type: value.type, name: value.name, stack: new Error().stack });
         return set(key, value);
     };
     return started;
 }
 
 /** The SDK's pending registrations, worded as its own leak report words them (runtime/debuggable.js). */
-export function pendingRegistrations(): string[] {
+export function pendingRegistrations(): Array<{ type?: string; name?: string; text: string }> {
     const pending = getPendingResourceRegistrations();
-    return [...pending.values()].map((reg) => `${reg.name && reg.type ? `"${reg.name}" [${reg.type}]` : (reg.label ?? "a resource")} was ${phaseOf(reg)}`);
+    return [...pending.values()].map((reg) => ({ type: reg.type, name: reg.name, text: `${reg.name && reg.type ? `"${reg.name}" [${reg.type}]` : (reg.label ?? "a resource")} was ${phaseOf(reg)}` }));
+}
+
+/**
+ * Records where the program first called each function (invoke), so a function the engine cannot
+ * answer is shown with the line that called it. Wraps the SDK's runtime entry points, which the
+ * providers' generated functions call through `pulumi.runtime`.
+ */
+export function trackInvokeCallSites(): { sites: Map<string, string>; restore: () => void } {
+    const runtime = require("@pulumi/pulumi/runtime") as Record<string, unknown>;
+    const sites = new Map<string, string>();
+    const originals: Array<[string, unknown]> = [];
+    for (const name of ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"]) {
+        const original = runtime[name];
+        if (typeof original !== "function") continue;
+        originals.push([name, original]);
+        runtime[name] = function (this: unknown, tok: string, ...rest: unknown[]) {
+            if (!sites.has(tok)) sites.set(tok, new Error().stack ?? "");
+            return (original as (...a: unknown[]) => unknown).call(this, tok, ...rest);
+        };
+    }
+    return {
+        sites,
+        restore: () => {
+            for (const [name, original] of originals) runtime[name] = original;
+        },
+    };
 }
 
 function phaseOf(reg: PendingRegistration): string {

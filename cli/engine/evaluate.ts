@@ -7,7 +7,7 @@ import Module from "node:module";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
-import { ProgramExit, type Started, isRunError, messageOf, neverRegistered, pendingRegistrations, programFrames, takeLeakedPromises, trackStartedRegistrations } from "./completion";
+import { ProgramExit, type Started, isRunError, messageOf, neverRegistered, pendingRegistrations, programFrames, takeLeakedPromises, trackInvokeCallSites, trackStartedRegistrations } from "./completion";
 import { ProgramError } from "./errors";
 import { CloudSimulator } from "./mocks";
 import { RecordingMonitor } from "./monitor";
@@ -36,6 +36,7 @@ export interface EvaluateOptions {
 
 /** Where this project's own packages live: programs given with --program use these. */
 const ENGINE_ROOT = path.resolve(__dirname, "..", "..");
+const ENGINE_CLI = path.join(ENGINE_ROOT, "cli") + path.sep;
 
 let evaluated = false;
 
@@ -68,6 +69,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
     const restoreResolve = pinPulumiPackages(sdkModules);
     const started = trackStartedRegistrations();
     const restoreAliases = skipProviderTypeAliases();
+    const invokeSites = trackInvokeCallSites();
     const failures: unknown[] = [];
     let collecting = true;
     // Left installed: the runtime may reject stray promises after a failed program; they add nothing.
@@ -111,13 +113,14 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
         process.chdir(cwd);
         restoreResolve();
         restoreAliases();
+        invokeSites.restore();
     }
 
     // A program that sets a failing exit code fails `pulumi up` ("Program exited with non-zero exit code").
     const exitCode = process.exitCode;
     if (exitCode !== undefined && exitCode !== 0 && exitCode !== "0") failures.push(new ProgramExit(exitCode, true));
     process.exitCode = 0;
-    const unfinished = describeUnfinished({ stage, settled, started, monitor, failures, programDir: project.dir, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS });
+    const unfinished = describeUnfinished({ stage, settled, started, invokeSites: invokeSites.sites, monitor, failures, programDir: project.dir, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS });
     if (config.problems.length || unfinished) {
         const error = mergeProblems(options.stack, config.file, config.problems, unfinished);
         throw new ProgramError(redact(error.message, config.secretKeys.map((k) => config.values[k])), error.reportedByProgram, monitor.resources.length);
@@ -170,7 +173,8 @@ function pinPulumiPackages(seen: Set<string>): () => void {
     const engineModule: Partial<NodeModule> = { id: ENGINE_ROOT, filename: path.join(ENGINE_ROOT, "index.ts"), paths: mod._nodeModulePaths(ENGINE_ROOT) };
     mod._resolveFilename = function (request, parent, ...rest) {
         if (request.startsWith("@pulumi/")) {
-            if (parent?.filename && !parent.filename.includes(`${path.sep}node_modules${path.sep}`)) seen.add(request);
+            // What the program imports, not what the SDK's packages or this engine do.
+            if (parent?.filename && !parent.filename.includes(`${path.sep}node_modules${path.sep}`) && !parent.filename.startsWith(ENGINE_CLI)) seen.add(request);
             return original.call(this, request, engineModule, ...rest);
         }
         return original.call(this, request, parent, ...rest);
@@ -265,6 +269,8 @@ interface Evidence {
     stage: "program" | "registrations" | "done";
     settled: Settled;
     started: Started[];
+    /** Where the program first called each function token. */
+    invokeSites: Map<string, string>;
     monitor: RecordingMonitor;
     failures: unknown[];
     programDir: string;
@@ -286,16 +292,18 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         // One line per cause: the SDK rejects every output of a failed registration with the same error,
         // and rewraps a failed invoke without its message (the unanswered function is named below).
         const fromInvoke = err instanceof Error && (err.stack ?? "").includes(INVOKE_SOURCE);
-        if (seen.has(message) || (invokeMessages.size && fromInvoke) || [...invokeMessages].some((m) => message.includes(m))) continue;
+        if (seen.has(message) || [...seen].some((m) => m.includes(message)) || (invokeMessages.size && fromInvoke) || [...invokeMessages].some((m) => message.includes(m))) continue;
         seen.add(message);
         if (err instanceof ProgramExit) lines.push(err.message);
         else lines.push(`the program failed: ${offlineWording(message)}`);
         if (err instanceof Error) lines.push(...programFrames(err, e.programDir));
     }
     const tokens = [...new Set(e.monitor.unansweredInvokes.map((i) => i.token))];
+    const frameOf = (stack: string | undefined) => (stack ? programFrames(Object.assign(new Error(), { stack }), e.programDir).slice(0, 1) : []);
     for (const token of tokens) {
         const message = e.monitor.unansweredInvokes.find((i) => i.token === token)!.message;
         lines.push(message.includes(token) ? message : `the function ${token} failed: ${message}`);
+        lines.push(...frameOf(e.invokeSites.get(token)));
     }
     if (e.stage !== "done" && lines.length === 0) {
         lines.push(
@@ -305,12 +313,17 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         );
     }
     const pending = pendingRegistrations();
-    const missing = neverRegistered(e.started, e.monitor.resources);
+    // A registration the monitor refused (e.g. a duplicate URN) is reported above, not again here.
+    const refused = e.monitor.refusals.map((r) => r.message);
+    const missing = neverRegistered(e.started, e.monitor.resources).filter((m) => !refused.some((r) => r.includes(`::${m.name}'`) || r.includes(` ${m.name},`) || r.includes(` ${m.name}:`)));
     const leaked = takeLeakedPromises();
     if (pending.length || missing.length) {
-        const waiting = pending.length ? pending : missing.map((m) => `"${m.name}" [${m.type}] never reached the engine`);
+        const siteOf = (type?: string, name?: string) => e.started.find((s) => s.type === type && s.name === name)?.stack;
+        const waiting = pending.length
+            ? pending.map((p) => ({ text: p.text, stack: siteOf(p.type, p.name) }))
+            : missing.map((m) => ({ text: `"${m.name}" [${m.type}] never reached the engine`, stack: m.stack }));
         lines.push(`${waiting.length} resource${waiting.length === 1 ? "" : "s"} never registered, so a plan would leave ${waiting.length === 1 ? "it" : "them"} out:`);
-        lines.push(...waiting.slice(0, 20).map((w) => `    ${w}`));
+        lines.push(...waiting.slice(0, 20).map((w) => `    ${w.text}${frameOf(w.stack).map((f) => ` (${f.trim().replace(/^at /, "")})`).join("")}`));
         if (waiting.length > 20) lines.push(`    and ${waiting.length - 20} more`);
     }
     if (e.stage !== "done" && lines.length && !lines.some((l) => l.startsWith("the program"))) lines.unshift(`the program did not finish within ${e.timeoutSeconds} s`);
