@@ -7,6 +7,7 @@ import { type Diagnostic, type PolicyConfig, type PolicyDescription, PolicyHost 
 import { UserError } from "../engine/errors";
 import type { Plan, PlannedResource } from "../engine/plan";
 import { PROJECT_ROOT } from "../locate";
+import { typecheckPolicyPack } from "../engine/typecheck";
 
 export interface CheckOptions {
     stack: string;
@@ -43,8 +44,11 @@ const EXEMPTIONS_POLICY = "exemptions-applied";
 export async function checkCommand(options: CheckOptions, write: (text: string) => void): Promise<number> {
     const policyConfig = readPolicyConfig(options.policyConfig);
     // Start the pack first: it loads in its own process while the program is evaluated here.
-    const starting = PolicyHost.start(options.policyPack ?? DEFAULT_PACK);
+    const packDir = options.policyPack ?? DEFAULT_PACK;
+    const starting = PolicyHost.start(packDir);
     starting.catch(() => undefined);
+    const packTypes = typecheckPolicyPack(packDir);
+    packTypes.catch(() => undefined);
     let plan: Plan;
     try {
         // Loaded now, not at the top: the SDK it brings takes as long to load as the pack.
@@ -56,6 +60,12 @@ export async function checkCommand(options: CheckOptions, write: (text: string) 
     }
     const host = await starting;
     try {
+        const typeProblems = await packTypes;
+        if (typeProblems.length) {
+            throw new UserError(
+                [`the policy pack in ${path.resolve(packDir)} does not type-check, and pulumi preview --policy-pack type-checks it before it loads:`, ...typeProblems.map((p) => `  ${p}`)].join("\n"),
+            );
+        }
         const report = await runChecks(host, plan, policyConfig);
         write(options.json ? JSON.stringify(report, null, 2) : renderReport(report, host.policies, plan));
         return failsCheck(report) ? 1 : 0;

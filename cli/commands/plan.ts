@@ -3,9 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadPrices } from "../cost/price-table";
 import { DEFAULT_HOURS_PER_DAY, costByLab, labsOf, renderCostSummary } from "../cost/report";
-import { UserError } from "../engine/errors";
+import { ProgramError, UserError } from "../engine/errors";
 import { evaluateInChild } from "../engine/fork";
 import { addRedactions } from "../engine/redact";
+import { typecheckProgram } from "../engine/typecheck";
 import { type Plan, type PlannedResource, subtree } from "../engine/plan";
 import { loadProject } from "../engine/project";
 import type { WireObject } from "../engine/wire";
@@ -70,7 +71,22 @@ export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" 
     // truly finished, and neither a process.exit nor a heap exhaustion takes the command down.
     const secretOverrides = parseConfigFlags(options.secretConfig ?? [], "--secret-config");
     addRedactions(Object.values(secretOverrides));
-    return (await evaluateInChild({ programDir, stack: options.stack, overrides, secretOverrides }, true)).plan;
+    // The type check `pulumi up` does first runs beside the evaluation, in a process of its own.
+    const typecheck = typecheckProgram(project);
+    typecheck.catch(() => undefined);
+    const { plan } = await evaluateInChild({ programDir, stack: options.stack, overrides, secretOverrides }, true);
+    const problems = await typecheck;
+    if (problems.length) {
+        throw new ProgramError(
+            [
+                `Stack '${options.stack}' could not be planned: the program does not type-check, and pulumi up type-checks it before it runs anything:`,
+                ...problems.map((p) => `  ${p}`),
+                "Fix the types (or, as for pulumi up, set PULUMI_NODEJS_TRANSPILE_ONLY=true to skip the check).",
+            ].join("\n"),
+            false,
+        );
+    }
+    return plan;
 }
 
 /** `key=value` pairs; values that look like JSON lists or objects are parsed, everything else stays a string. */
