@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import Ajv from "ajv";
 import * as yaml from "js-yaml";
 import { UserError } from "./errors";
 import type { PlannedResource } from "./plan";
@@ -32,6 +33,8 @@ export interface PolicyDescription {
     tags: string[];
     /** Settings the policy reads, with their JSON schema (type, items, description). */
     configSchema: Record<string, { type?: string; items?: { type?: string }; description?: string }>;
+    /** Settings the policy's schema requires. */
+    requiredSettings?: string[];
 }
 
 export interface Diagnostic {
@@ -123,6 +126,7 @@ export class PolicyHost {
                 framework: p.getFramework() ? { name: p.getFramework()!.getName(), version: p.getFramework()!.getVersion(), reference: p.getFramework()!.getReference() } : undefined,
                 tags: p.getTagsList(),
                 configSchema: (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as PolicyDescription["configSchema"],
+                requiredSettings: p.getConfigschema()?.getRequiredList() ?? [],
             }),
         );
         // The enforcement a pack sets in code (`new AwsGuard({ all: "mandatory" })`) arrives as its initial config.
@@ -162,6 +166,7 @@ export class PolicyHost {
         }
         result = applyConfig(result, this.initialConfig);
         result = applyConfig(result, given);
+        for (const policy of this.policies) validateSettings(policy, result.get(policy.name)!.properties);
         this.effective = result;
 
         const request = new analyzerProto.ConfigureAnalyzerRequest();
@@ -257,6 +262,29 @@ export class PolicyHost {
         this.child.kill();
         this.output.remove();
     }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+/**
+ * The whole settings object against the policy's JSON schema (required settings, ranges, enums,
+ * patterns), as the Pulumi CLI validates the reconciled config (validatePolicyPackConfig, with a
+ * JSON Schema validator) before it sends it to the pack.
+ */
+function validateSettings(policy: PolicyDescription, properties: Record<string, unknown>): void {
+    const schema = { type: "object", properties: policy.configSchema, required: policy.requiredSettings ?? [] };
+    let validate;
+    try {
+        validate = ajv.compile(schema);
+    } catch (err) {
+        throw new UserError(`the policy ${policy.name} declares a settings schema that is not valid JSON Schema: ${(err as Error).message}.`);
+    }
+    if (validate(properties)) return;
+    const problems = (validate.errors ?? []).map((e) => {
+        const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "";
+        return `${policy.name}${where ? `.${where}` : ""} ${e.keyword === "required" ? `needs the setting ${String((e.params as { missingProperty?: string }).missingProperty)}` : (e.message ?? "is not valid")}`;
+    });
+    throw new UserError(`the policy config does not fit what the pack declares: ${problems.join("; ")} (give it with --policy-config).`);
 }
 
 /** Per policy: its enforcement level (undefined: unchanged) and its settings. */

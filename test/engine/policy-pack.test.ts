@@ -57,6 +57,23 @@ describe("a pack's own enforcement", () => {
     });
 });
 
+describe("a pack's settings schema", () => {
+    it("is applied whole, as the CLI validates it: required settings and ranges, not only types", () => {
+        const schema = 'configSchema: { properties: { exemptAliases: { type: "array", items: { type: "string" }, default: [] }, max: { type: "integer", minimum: 1 } }, required: ["max"] },';
+        const source = fs.readFileSync(path.join(GUARD, "index.ts"), "utf8").replace(/configSchema: \{ properties: \{ exemptAliases: [^\n]*\n/, `${schema}\n`);
+        expect(source).toContain('required: ["max"]');
+        const pack = copyOutside(GUARD, { "index.ts": source });
+        const config = (settings: unknown) => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "labs-policy-config-")), "config.json");
+            fs.writeFileSync(file, JSON.stringify({ "kms-key-rotation-enabled": settings }));
+            return file;
+        };
+        expect(check(pack).stderr).toContain("kms-key-rotation-enabled needs the setting max");
+        expect(check(pack, {}, "--policy-config", config({ max: 0 })).stderr).toContain("kms-key-rotation-enabled.max must be >= 1");
+        expect(check(pack, {}, "--policy-config", config({ max: 3 })).code).toBe(1);
+    });
+});
+
 describe("a broken pack: one line naming the pack folder and the cause, exit 2", () => {
     it.each([
         ["a syntax error", { "index.ts": "import { PolicyPack } from '@pulumi/policy';\nnew PolicyPack('p', { policies: [ });\n" }, /syntax error: .*index\.ts:2\)/],
