@@ -162,3 +162,42 @@ export function messageOf(err: unknown): string {
 export function isRunError(err: unknown): err is pulumi.RunError {
     return pulumi.RunError.isInstance(err);
 }
+
+/**
+ * Outputs a resource declares but the cloud imitation does not compute come back unknown, as in
+ * `pulumi preview`, rather than as a made-up `undefined` a program would build strings from.
+ * (The SDK's resolveProperties has the switch for it, `keepUnknowns`.) A callback (`apply`) on
+ * such a value does not run, so this also records where the program made each callback that did
+ * not run, for the note the plan ends with.
+ */
+export function unknownForUncomputedOutputs(programDir: string): { skipped: string[]; restore: () => void } {
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { resolveProperties: (...args: unknown[]) => unknown };
+    const resolveProperties = rpc.resolveProperties;
+    rpc.resolveProperties = (...args: unknown[]) => {
+        args[7] = true; // keepUnknowns
+        return resolveProperties(...args);
+    };
+    type Apply = (this: { isKnown: Promise<boolean> }, func: unknown, runWithUnknowns?: boolean) => unknown;
+    const output = (require("@pulumi/pulumi/output") as { Output: { prototype: { apply: Apply } } }).Output.prototype;
+    const apply = output.apply;
+    const skipped: string[] = [];
+    output.apply = function (func, runWithUnknowns) {
+        const frames = programFrames(new Error(), programDir);
+        if (frames.length && !runWithUnknowns) {
+            this.isKnown.then(
+                (known) => {
+                    if (!known) skipped.push(frames[0].trim().replace(/^at /, ""));
+                },
+                () => undefined,
+            );
+        }
+        return apply.call(this, func, runWithUnknowns);
+    };
+    return {
+        skipped,
+        restore: () => {
+            rpc.resolveProperties = resolveProperties;
+            output.apply = apply;
+        },
+    };
+}

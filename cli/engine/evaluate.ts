@@ -7,7 +7,7 @@ import Module from "node:module";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
-import { ProgramExit, type Started, isRunError, messageOf, neverRegistered, pendingRegistrations, programFrames, takeLeakedPromises, trackInvokeCallSites, trackStartedRegistrations } from "./completion";
+import { ProgramExit, type Started, isRunError, messageOf, neverRegistered, pendingRegistrations, programFrames, takeLeakedPromises, trackInvokeCallSites, trackStartedRegistrations, unknownForUncomputedOutputs } from "./completion";
 import { ProgramError } from "./errors";
 import { CloudSimulator } from "./mocks";
 import { RecordingMonitor } from "./monitor";
@@ -70,6 +70,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
     const started = trackStartedRegistrations();
     const restoreAliases = skipProviderTypeAliases();
     const invokeSites = trackInvokeCallSites();
+    const unknowns = unknownForUncomputedOutputs(project.dir);
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { resolveProperties: (...a: unknown[]) => unknown };
+    const originalResolve = rpc.resolveProperties;
+    rpc.resolveProperties = (...a: unknown[]) => { a[7] = true; return originalResolve(...a); };
     const failures: unknown[] = [];
     let collecting = true;
     // Left installed: the runtime may reject stray promises after a failed program; they add nothing.
@@ -114,6 +118,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
         restoreResolve();
         restoreAliases();
         invokeSites.restore();
+        unknowns.restore();
     }
 
     // A program that sets a failing exit code fails `pulumi up` ("Program exited with non-zero exit code").
@@ -124,6 +129,16 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
     if (config.problems.length || unfinished) {
         const error = mergeProblems(options.stack, config.file, config.problems, unfinished);
         throw new ProgramError(redact(error.message, config.secretKeys.map((k) => config.values[k])), error.reportedByProgram, monitor.resources.length);
+    }
+
+    if (unknowns.skipped.length) {
+        const sites = [...new Set(unknowns.skipped)];
+        process.stderr.write(
+            `note: ${sites.length} of the program's callbacks (apply) did not run, because they read outputs the offline engine cannot compute ` +
+                "(they are unknown here, as in pulumi preview); anything those callbacks would create is not in this plan:\n" +
+                sites.slice(0, 10).map((s) => `  at ${s}\n`).join("") +
+                (sites.length > 10 ? `  and ${sites.length - 10} more\n` : ""),
+        );
     }
 
     const shownConfig: Record<string, string> = {};

@@ -57,6 +57,17 @@ describe("a program built on data sources", () => {
     });
 });
 
+describe("an output the cloud imitation does not compute", () => {
+    it("is unknown, as in pulumi preview, not a made-up undefined; the plan names the callback that did not run", () => {
+        const r = spawnSync(process.execPath, [LABS_CLI, "plan", "--program", path.join(ROOT, "test", "fixtures", "programs", "uncomputed"), "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+        expect(r.status).toBe(0);
+        expect(r.stdout).not.toContain("undefined/32");
+        const rule = JSON.parse(r.stdout).steps.find((s: { urn: string }) => s.urn.endsWith("::ssh"));
+        expect(rule.newState.inputs.cidrBlocks).toEqual(["[unknown]"]);
+        expect(r.stderr).toMatch(/note: 1 of the program's callbacks \(apply\) did not run[^\n]*\n {2}at .*uncomputed\/index\.ts:12:/);
+    });
+});
+
 describe("a function called with a provider of its own", () => {
     it("is answered with that provider's region", () => {
         const cloud = new CloudSimulator({ "aws:region": "ap-southeast-2" }, "provider");
