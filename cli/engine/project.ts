@@ -144,22 +144,25 @@ export function loadStackConfig(project: Project, stack: string, overrides: Reco
         if (secret) secretKeys.add(key);
         if (secret && isMap(value) && typeof value.secure === "string") placeholders.add(key);
     }
-    // --config values are plain, as `pulumi config set` without --secret stores them.
+    // --config values are plain, as `pulumi config set` without --secret stores them;
+    // --secret-config values are secret, as with --secret.
     const fromOverride = new Set<string>();
-    for (const [key, value] of Object.entries(overrides)) {
-        merged.set(key, value as Yaml);
-        fromStack.add(key);
-        fromOverride.add(key);
-        placeholders.delete(key);
-        secretKeys.delete(key);
-    }
-    for (const [key, value] of Object.entries(secretOverrides)) {
-        merged.set(key, value as Yaml);
-        fromStack.add(key);
-        placeholders.delete(key);
-        fromOverride.delete(key);
-        secretKeys.add(key);
-    }
+    const override = (values: Record<string, unknown>, secret: boolean) => {
+        for (const [key, value] of Object.entries(values)) {
+            merged.set(key, value as Yaml);
+            fromStack.add(key);
+            placeholders.delete(key);
+            if (secret) {
+                fromOverride.delete(key);
+                secretKeys.add(key);
+            } else {
+                fromOverride.add(key);
+                secretKeys.delete(key);
+            }
+        }
+    };
+    override(overrides, false);
+    override(secretOverrides, true);
 
     for (const decl of project.config) {
         const value = merged.get(decl.key);
