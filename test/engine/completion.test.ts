@@ -94,9 +94,9 @@ describe("a program that did not complete", () => {
     });
 
     it("finishes but keeps its event loop busy (a timer never cleared), which would hold pulumi up forever", () => {
-        const r = labsWith({ LABS_EVALUATION_TIMEOUT_SECONDS: "3" }, "plan", "--program", FIXTURE, "-c", "mode=busy");
+        const r = labsWith({ LABS_EVALUATION_TIMEOUT_SECONDS: "8" }, "plan", "--program", FIXTURE, "-c", "mode=busy");
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain("the program finished, but something it started still runs after 3 s (Timeout)");
+        expect(r.stderr).toContain("the program finished, but something it started still runs after 8 s (Timeout)");
     });
 
     it.each([
