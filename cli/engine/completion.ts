@@ -131,11 +131,11 @@ type OriginalPosition = (file: string, line: number, column: number) => { line: 
 // The TypeScript loader maps compiled positions back to source lines (cli/ts-require.js).
 const { originalPosition } = require("../ts-require.js") as { originalPosition: OriginalPosition };
 
-/** Up to three frames of `error` inside the program's folder (not its node_modules), in source lines. */
-export function programFrames(error: Error, programDir: string): string[] {
+/** Up to three frames of a stack trace inside the program's folder (not its node_modules), in source lines. */
+export function programFrames(stack: string | undefined, programDir: string): string[] {
     const inProgram = (file: string) => file.startsWith(programDir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
     const frames: string[] = [];
-    for (const line of (error.stack ?? "").split("\n")) {
+    for (const line of (stack ?? "").split("\n")) {
         const frame = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
         if (!frame || !inProgram(frame[2])) continue;
         const mapped = originalPosition(frame[2], Number(frame[3]), Number(frame[4]));
@@ -182,7 +182,7 @@ export function unknownForUncomputedOutputs(programDir: string): { skipped: stri
     const apply = output.apply;
     const skipped: string[] = [];
     output.apply = function (func, runWithUnknowns) {
-        const frames = programFrames(new Error(), programDir);
+        const frames = programFrames(new Error().stack, programDir);
         if (frames.length && !runWithUnknowns) {
             this.isKnown.then(
                 (known) => {

@@ -71,9 +71,6 @@ export async function evaluate(options: EvaluateOptions): Promise<Plan> {
     const restoreAliases = skipProviderTypeAliases();
     const invokeSites = trackInvokeCallSites();
     const unknowns = unknownForUncomputedOutputs(project.dir);
-    const rpc = require("@pulumi/pulumi/runtime/rpc") as { resolveProperties: (...a: unknown[]) => unknown };
-    const originalResolve = rpc.resolveProperties;
-    rpc.resolveProperties = (...a: unknown[]) => { a[7] = true; return originalResolve(...a); };
     const failures: unknown[] = [];
     let collecting = true;
     // Left installed: the runtime may reject stray promises after a failed program; they add nothing.
@@ -311,10 +308,10 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
         seen.add(message);
         if (err instanceof ProgramExit) lines.push(err.message);
         else lines.push(`the program failed: ${offlineWording(message)}`);
-        if (err instanceof Error) lines.push(...programFrames(err, e.programDir));
+        if (err instanceof Error) lines.push(...programFrames(err.stack, e.programDir));
     }
     const tokens = [...new Set(e.monitor.unansweredInvokes.map((i) => i.token))];
-    const frameOf = (stack: string | undefined) => (stack ? programFrames(Object.assign(new Error(), { stack }), e.programDir).slice(0, 1) : []);
+    const frameOf = (stack: string | undefined) => programFrames(stack, e.programDir).slice(0, 1);
     for (const token of tokens) {
         const message = e.monitor.unansweredInvokes.find((i) => i.token === token)!.message;
         lines.push(message.includes(token) ? message : `the function ${token} failed: ${message}`);
@@ -329,8 +326,7 @@ function describeUnfinished(e: Evidence): FailureDescription | undefined {
     }
     const pending = pendingRegistrations();
     // A registration the monitor refused (e.g. a duplicate URN) is reported above, not again here.
-    const refused = e.monitor.refusals.map((r) => r.message);
-    const missing = neverRegistered(e.started, e.monitor.resources).filter((m) => !refused.some((r) => r.includes(`::${m.name}'`) || r.includes(` ${m.name},`) || r.includes(` ${m.name}:`)));
+    const missing = neverRegistered(e.started, [...e.monitor.resources, ...e.monitor.refusedResources]);
     const leaked = takeLeakedPromises();
     if (pending.length || missing.length) {
         const siteOf = (type?: string, name?: string) => e.started.find((s) => s.type === type && s.name === name)?.stack;

@@ -17,16 +17,21 @@ const { Struct } = createRequire(require.resolve("@pulumi/pulumi"))(
 type Callback = (err: Error | null, response?: unknown) => void;
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-const UNSUPPORTED_FEATURES = ["outputValues", "transforms", "invokeTransforms", "resourceHooks", "errorHooks"];
-/** What GetDeploymentInfo advertises: the same set as supportsFeature says yes to (SDKs from 3.27x ask this first). */
-const SUPPORTED_FEATURES = [
-    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_SECRETS,
-    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
-    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS,
-    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_DELETED_WITH,
-    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_REPLACE_WITH,
-    resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_PARAMETERIZATION,
-];
+/**
+ * What this monitor serves, by the SDK's feature ids (SupportsFeature) and their enum values
+ * (GetDeploymentInfo, which SDKs from 3.27x ask first). Output values are off, as in Pulumi's own
+ * mock monitor, so inputs arrive resolved; transforms and hooks need callbacks this monitor does
+ * not serve, and saying no makes the SDK explain.
+ */
+const FEATURES = resproto.ResourceMonitorFeature;
+const SUPPORTED_FEATURES: Record<string, number> = {
+    secrets: FEATURES.RESOURCE_MONITOR_FEATURE_SECRETS,
+    resourceReferences: FEATURES.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
+    aliasSpecs: FEATURES.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS,
+    deletedWith: FEATURES.RESOURCE_MONITOR_FEATURE_DELETED_WITH,
+    replaceWith: FEATURES.RESOURCE_MONITOR_FEATURE_REPLACE_WITH,
+    parameterization: FEATURES.RESOURCE_MONITOR_FEATURE_PARAMETERIZATION,
+};
 
 export class RecordingMonitor {
     readonly resources: PlannedResource[] = [];
@@ -34,6 +39,8 @@ export class RecordingMonitor {
     stackOutputs: WireObject = {};
     /** Registrations this monitor refused; the real engine fails the update for each. */
     readonly refusals: Error[] = [];
+    /** The resources whose registration it refused. */
+    readonly refusedResources: Array<{ type: string; name: string }> = [];
     /** Function calls (invokes) the cloud imitation could not answer: each leaves the program short of a value. */
     readonly unansweredInvokes: Array<{ token: string; message: string }> = [];
 
@@ -53,6 +60,13 @@ export class RecordingMonitor {
         return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
     }
 
+    /** The inputs of the explicit provider a reference (`<urn>::<id>`) names, secrets revealed. */
+    private providerInputs(providerRef: string): Props | undefined {
+        if (!providerRef) return undefined;
+        const record = this.byUrn.get(providerRef.split("::").slice(0, -1).join("::"));
+        return reveal(record?.inputs ?? {}) as Props;
+    }
+
     async registerResource(req: resproto.RegisterResourceRequest, callback: Callback): Promise<void> {
         try {
             const type: string = req.getType();
@@ -64,13 +78,11 @@ export class RecordingMonitor {
             if (req.getImportid()) throw new Error(`the offline engine cannot import existing cloud resources (${type} ${name}, import id ${req.getImportid()}): it has no cloud account; plan without the import option`);
             const inputs = toWire(req.getObject()?.toJavaScript() ?? {}) as WireObject;
             const providerRef: string = req.getProvider() ?? "";
-            const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined;
 
             let id = "";
             let outputs: WireObject = {};
             if (custom) {
-                const providerInputs = providerUrn ? (reveal(this.byUrn.get(providerUrn)?.inputs ?? {}) as Props) : undefined;
-                const result = this.cloud.newResource(type, name, urn, reveal(inputs) as Props, providerInputs);
+                const result = this.cloud.newResource(type, name, urn, reveal(inputs) as Props, this.providerInputs(providerRef));
                 id = result.id;
                 outputs = structuredClone(inputs);
                 for (const dropped of result.dropped ?? []) deletePath(outputs, dropped);
@@ -125,6 +137,7 @@ export class RecordingMonitor {
             callback(null, response);
         } catch (err) {
             this.refusals.push(err as Error);
+            this.refusedResources.push({ type: req.getType(), name: req.getName() });
             callback(err as Error);
         }
     }
@@ -158,10 +171,7 @@ export class RecordingMonitor {
                 result = { urn: record.urn, id: record.id ?? null, state: record.outputs };
             } else {
                 // An invoke given a provider (e.g. one for another region) is answered with that provider's settings.
-                const providerRef: string = req.getProvider() ?? "";
-                const providerUrn = providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined;
-                const providerInputs = providerUrn ? (reveal(this.byUrn.get(providerUrn)?.inputs ?? {}) as Props) : undefined;
-                result = this.cloud.call(token, args, providerInputs);
+                result = this.cloud.call(token, args, this.providerInputs(req.getProvider() ?? ""));
             }
             const response = new provproto.InvokeResponse();
             response.setReturn(Struct.fromJavaScript(toWire(result) as WireObject));
@@ -173,15 +183,13 @@ export class RecordingMonitor {
     }
 
     supportsFeature(req: resproto.SupportsFeatureRequest, callback: Callback): void {
-        // Output values off, as in Pulumi's own mock monitor, so inputs arrive resolved. Transforms
-        // and hooks need callbacks this monitor does not serve: saying no makes the SDK explain.
-        const hasSupport = !UNSUPPORTED_FEATURES.includes(req.getId());
+        const hasSupport = req.getId() in SUPPORTED_FEATURES;
         callback(null, { getHassupport: () => hasSupport });
     }
 
     getDeploymentInfo(_req: unknown, callback: Callback): void {
         const response = new resproto.DeploymentInfo();
-        response.setSupportedfeaturesList(SUPPORTED_FEATURES);
+        response.setSupportedfeaturesList(Object.values(SUPPORTED_FEATURES));
         callback(null, response);
     }
 
