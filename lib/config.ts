@@ -195,4 +195,4 @@ export const OFFLINE_SECRET_PREFIX = "offline-secret-";
 
 // The SDK knows which keys arrived encrypted (the language host passes PULUMI_CONFIG_SECRET_KEYS);
 // this reads that list, which is internal to the SDK and not in its typings.
-const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+export const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };

@@ -3,7 +3,7 @@
 import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
 import type { Setting, SettingsReader } from "../../lib/config";
 import { type Cidr, azureUsable, freeBlocks, ipText, nthAddress, parseCidr, parseIp } from "../../lib/net";
-import { checkNetworks, isDnsName, isSubnetName } from "../../lib/network-config";
+import { checkNetworks, isDnsName, isSubnetName, vmSubnetNameProblem } from "../../lib/network-config";
 import { DNS_RESOLVER_DELEGATION } from "../../lib/network-rules";
 import type { SubnetSpec } from "../../lib/network";
 
@@ -166,7 +166,13 @@ function readVnets(items: Setting[]): Draft[] {
         const addressSpace = item.field("addressSpace").string("an IPv4 CIDR block such as 10.101.0.0/16") ?? "";
         const subnetPrefix = item.field("subnetPrefix").string("the servers' subnet, an IPv4 CIDR block such as 10.101.0.0/24") ?? "";
         const subnetNameSetting = item.field("subnetName");
-        const serverSubnet = subnetNameSetting.isSet ? (subnetNameSetting.string("a subnet name", isSubnetName) ?? SERVER_SUBNET_NAME) : SERVER_SUBNET_NAME;
+        let serverSubnet = SERVER_SUBNET_NAME;
+        if (subnetNameSetting.isSet) {
+            const text = subnetNameSetting.string("a subnet name");
+            const problem = text === undefined ? undefined : vmSubnetNameProblem(text);
+            if (problem) subnetNameSetting.problem(problem);
+            else if (text) serverSubnet = text;
+        }
         const vms = item.field("vms").items("a list of VMs: [{name, ip}]").map((vm) => {
             vm.object("a VM: {name, ip}", ["name", "ip"]);
             return { name: vm.field("name").string("a VM name") ?? "", ip: vm.field("ip").string("a static private IPv4 address") ?? "" };

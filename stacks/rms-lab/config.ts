@@ -3,8 +3,8 @@
 // home lab, and optional Entra ID users. Read from Pulumi config and checked as a whole.
 import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
 import { type Problems, Setting, type SettingsReader } from "../../lib/config";
-import { type Cidr, freeBlocks, parseCidr, parseIp } from "../../lib/net";
-import { type NetworkDraft, checkNetworks, isDnsName } from "../../lib/network-config";
+import { type Cidr, freeBlocks, isPublicUnicast, parseCidr } from "../../lib/net";
+import { type NetworkDraft, checkNetworks, isDnsName, reservedProblem } from "../../lib/network-config";
 import type { SubnetSpec } from "../../lib/network";
 import { VPN_SKUS, type VpnSku } from "../../lib/vpn-gateway";
 import type { ImageReference } from "../../lib/windows-vm";
@@ -99,13 +99,14 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
         const text = s.string("an IPv4 CIDR block such as 192.168.0.0/16") ?? "";
         const parsed = parseCidr(text);
         if (text && "error" in parsed) s.problem(parsed.error);
+        else if (text && !("error" in parsed) && reservedProblem(parsed)) s.problem(reservedProblem(parsed) ?? "");
         return text;
     });
     const homeIpSetting = reader.get("rmsHomePublicIp");
     const homePublicIp = typeof homeIpSetting.value === "string" ? homeIpSetting.value : "";
     if (vpnEnabled) {
         if (!homePublicIp) homeIpSetting.problem("the public IPv4 address of your home router, for the site-to-site VPN (or set rmsVpnEnabled false)", undefined);
-        else if (parseIp(homePublicIp) === undefined || isPrivate(homePublicIp)) homeIpSetting.problem("a public IPv4 address such as 203.0.113.10 (your router's address on the Internet)");
+        else if (!isPublicUnicast(homePublicIp)) homeIpSetting.problem("a public unicast IPv4 address such as 203.0.113.10 (your router's address on the Internet; private, loopback, link-local, multicast and reserved addresses cannot end a tunnel)");
     }
     const { setting: sharedKeySetting, value: sharedKey, placeholder } = reader.secret("rmsVpnSharedKey");
     if (sharedKey !== undefined && !placeholder && !/^[\x21-\x7e]{8,128}$/.test(sharedKey)) sharedKeySetting.problem("8 to 128 printable ASCII characters without spaces");
@@ -209,14 +210,6 @@ function checkForests(forests: Draft[], problems: Problems): void {
         if (withRole("rms").length > 1) problems.add(`${f.path}.servers`, withRole("rms").map((s) => s.name), "one server with the rms role (the lab runs a single-server AD RMS cluster)");
         if (withRole("rms").length === 1 && withRole("sql").length !== 1) problems.add(`${f.path}.servers`, withRole("sql").map((s) => s.name), "exactly one server with the sql role: AD RMS keeps its configuration and cluster key in SQL Server Express");
     }
-}
-
-function isPrivate(ip: string): boolean {
-    return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].some((c) => {
-        const block = parseCidr(c) as Cidr;
-        const value = parseIp(ip);
-        return value !== undefined && value >= block.first && value <= block.last;
-    });
 }
 
 export { SERVER_SUBNET };
