@@ -21,12 +21,43 @@ export interface WindowsSettings {
     rdpSourceCidr?: string;
 }
 
-export function readCommonSettings(reader: SettingsReader): CommonSettings {
-    const owner = reader.get("owner").string("your name or e-mail, used as the lab's owner tag (pulumi config set owner <you>)") ?? "";
-    const expires =
-        reader.get("expires").string("a date YYYY-MM-DD after which the lab may be deleted, used as the expires tag", (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))) ?? "";
+export function readCommonSettings(reader: SettingsReader, now = new Date()): CommonSettings {
+    const ownerSetting = reader.get("owner");
+    let owner = ownerSetting.string("your name or e-mail, used as the lab's owner tag (pulumi config set owner <you>)") ?? "";
+    const tagProblem = owner ? tagValueProblem(owner) : undefined;
+    if (tagProblem) {
+        ownerSetting.problem(`your name or e-mail as a tag value both clouds accept: ${tagProblem}`);
+        owner = "";
+    }
+    const expiresSetting = reader.get("expires");
+    let expires = expiresSetting.string("a date YYYY-MM-DD after which the lab may be deleted, used as the expires tag", isCalendarDate) ?? "";
+    const today = now.toISOString().slice(0, 10);
+    if (expires && expires < today) {
+        expiresSetting.problem(`a date from today (${today}) on: the lab's expires tag says when it may be deleted, and this one has passed`);
+        expires = "";
+    }
     const location = reader.get("location").string("an Azure region name such as eastus or westeurope", (s) => /^[a-z][a-z0-9]+$/.test(s)) ?? "";
     return { owner, expires, location };
+}
+
+/** `YYYY-MM-DD` naming a day that exists (not 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+    const date = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * Why a tag value would be refused by Azure or AWS, or undefined. AWS allows letters, digits,
+ * white space and `_ . : / = + - @`, at most 256 characters
+ * (docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions); Azure allows
+ * 256 characters in a value (learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations).
+ */
+export function tagValueProblem(value: string): string | undefined {
+    if ([...value].length > 256) return "at most 256 characters";
+    const bad = [...value].filter((c) => !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]$/u.test(c));
+    if (bad.length) return `letters, digits, spaces and _ . : / = + - @ only (not ${[...new Set(bad)].join(" ")})`;
+    return undefined;
 }
 
 // RFC 1918 and the shared address space VPN overlays (e.g. Tailscale) hand out.

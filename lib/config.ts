@@ -139,8 +139,8 @@ export class Setting {
         return v;
     }
 
-    /** Strings arriving from Pulumi config hold JSON for lists and objects. */
-    private parsed(): unknown {
+    /** The value, with JSON text (how Pulumi config holds lists and objects) parsed. */
+    parsed(): unknown {
         if (typeof this.value !== "string") return this.value;
         try {
             return JSON.parse(this.value);

@@ -60,7 +60,7 @@ export function prepareLabs(reader: SettingsReader, stack: string): Array<[name:
     const labsSetting = reader.get("labs");
     const items = labsSetting.items(`a list of lab names from: ${LAB_NAMES.join(", ")}`);
     // An empty list would deploy nothing and say so nowhere; `pulumi destroy` is how a stack is emptied.
-    if (labsSetting.isSet && items.length === 0 && Array.isArray(parseList(labsSetting.value))) {
+    if (labsSetting.isSet && items.length === 0 && Array.isArray(labsSetting.parsed())) {
         labsSetting.problem(`at least one lab from: ${LAB_NAMES.join(", ")} (to remove every lab, run pulumi destroy)`, []);
     }
     const selected = items.map((s) => s.oneOf(LAB_NAMES)).filter((n): n is string => n !== undefined);
@@ -79,15 +79,6 @@ export function runLabs(): Record<string, Record<string, pulumi.Input<unknown>>>
     // Every problem of every lab at once, before any resource exists.
     reader.problems.throwIfAny();
     return Object.fromEntries(builders.map(([name, build]) => [name, build()]));
-}
-
-function parseList(value: unknown): unknown {
-    if (typeof value !== "string") return value;
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
 }
 
 function once<T>(read: () => T): () => T {

@@ -86,7 +86,7 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan, expected: LabExpectati
         const azure = plan.resources.filter((r) => r.custom && r.type.startsWith("azure-native:"));
         const tagged = azure.filter((r) => acceptsTags(r.type));
         expect(tagged.length).toBeGreaterThan(5);
-        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: expected.lab, owner: "lab-user@example.com", expires: "2026-12-31" } });
+        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: expected.lab, owner: "lab-user@example.com", expires: "2027-12-31" } });
     });
 
     it("puts every Azure resource in the lab's resource groups", () => {

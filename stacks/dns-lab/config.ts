@@ -62,6 +62,9 @@ export const DEFAULT_VNETS = [
     { name: "vnet2", addressSpace: "10.102.0.0/16", subnetPrefix: "10.102.0.0/24", vms: [{ name: "azuredns2", ip: "10.102.0.4" }] },
 ];
 
+/** Target DNS servers one forwarding rule may have. */
+export const MAX_RULE_TARGETS = 6;
+
 export const SERVER_SUBNET_NAME = "snet-servers";
 export const INBOUND_SUBNET_NAME = "snet-dns-inbound";
 export const OUTBOUND_SUBNET_NAME = "snet-dns-outbound";
@@ -135,10 +138,15 @@ export function readDnsLabSettings(reader: SettingsReader, common: CommonSetting
         windows,
         vnets: drafts.map(({ path: _path, subnetPaths: _paths, ...spec }) => spec),
         peering,
-        zone: { name: zoneName, registrationVnets, records: readRecords(reader.get("dnsZoneRecords")) },
+        zone: { name: zoneName, registrationVnets, records: readRecords(reader.get("dnsZoneRecords"), registeredVmNames(drafts, registrationVnets)) },
         resolver,
         forwardingRules: readForwardingRules(reader.get("dnsForwardingRules"), zoneName),
     };
+}
+
+/** Lower-case names of the VMs that auto-register an A record in the zone. */
+function registeredVmNames(vnets: VnetSpec[], registrationVnets: string[]): Set<string> {
+    return new Set(vnets.filter((v) => registrationVnets.includes(v.name)).flatMap((v) => v.vms.map((vm) => vm.name.toLowerCase())));
 }
 
 /** A VNet being read, with the config path of each value so problems can name it. */
@@ -199,7 +207,7 @@ function readVnets(items: Setting[]): Draft[] {
     });
 }
 
-function readRecords(setting: Setting): ZoneRecord[] {
+function readRecords(setting: Setting, vmNames: Set<string>): ZoneRecord[] {
     if (!setting.isSet) return [];
     const seen = new Set<string>();
     return setting.items("a list of records: [{name, type, values, ttl}]").map((item) => {
@@ -220,7 +228,15 @@ function readRecords(setting: Setting): ZoneRecord[] {
         if (values.length === 0 && type !== "CNAME") valuesSetting.problem("at least one value");
         // Azure holds one record set per name and type: two entries would fight over it.
         const key = `${name.toLowerCase()}/${type}`;
-        if (name && seen.has(key)) item.field("name").problem(`a name no other ${type} record uses (put all values of one name in one record)`);
+        const nameSetting = item.field("name");
+        if (name && seen.has(key)) nameSetting.problem(`a name no other ${type} record uses (put all values of one name in one record)`);
+        // A CNAME owns its name: DNS allows no other record beside it (RFC 1034 3.6.2), Azure DNS
+        // refuses the second record set, and refuses a CNAME at the zone apex.
+        // learn.microsoft.com/azure/dns/dns-zones-records#cname-records
+        else if (name && type === "CNAME" && name === "@") nameSetting.problem("a name below the zone apex: Azure DNS refuses a CNAME at @ (the apex holds the zone's SOA and NS records)");
+        else if (name && type === "CNAME" && [...seen].some((k) => k.startsWith(`${name.toLowerCase()}/`))) nameSetting.problem("a name no other record uses: a CNAME cannot share its name with another record");
+        else if (name && type !== "CNAME" && seen.has(`${name.toLowerCase()}/CNAME`)) nameSetting.problem(`a name no CNAME record uses: a CNAME cannot share its name with ${type === "A" ? "an" : "a"} ${type} record`);
+        else if (name && type === "CNAME" && vmNames.has(name.toLowerCase())) nameSetting.problem(`a name other than the VM ${name}'s: its A record is registered in the zone, and a CNAME cannot share a name`);
         seen.add(key);
         return { name, type, values: values.filter((v): v is string => v !== undefined), ttl };
     });
@@ -265,8 +281,8 @@ function readForwardingRules(setting: Setting, zoneName: string): ForwardingRule
             domainSetting.problem(domain.toLowerCase() === `${zoneName.toLowerCase()}.` ? `a domain other than the lab zone ${zoneName} (the lab forwards it to the inbound endpoint itself)` : "a domain no other rule forwards");
         }
         domains.add(domain.toLowerCase());
-        const targets = item
-            .field("targets")
+        const targetsSetting = item.field("targets");
+        const targets = targetsSetting
             .items("a list of DNS server addresses such as 192.168.1.10 or 192.168.1.10:53")
             .map((t) => {
                 const text = t.string("a DNS server address such as 192.168.1.10 or 192.168.1.10:53", (s) => {
@@ -278,7 +294,12 @@ function readForwardingRules(setting: Setting, zoneName: string): ForwardingRule
                 return { ip, port: port ? Number(port) : 53 };
             })
             .filter((t): t is { ip: string; port: number } => t !== undefined);
+        // learn.microsoft.com/azure/dns/dns-private-resolver-overview#ruleset-restrictions: 1 to 6 target DNS servers per rule.
+        const list = targetsSetting.parsed();
+        const count = Array.isArray(list) ? list.length : undefined;
+        if (count !== undefined && (count < 1 || count > MAX_RULE_TARGETS)) targetsSetting.problem(`1 to ${MAX_RULE_TARGETS} DNS server addresses (Azure's limit for one forwarding rule)`);
         return { domain, targets };
     });
 }
+
 

@@ -132,10 +132,23 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
     const tenantDomainSetting = reader.get("rmsTenantDomain");
     const tenantDomain = typeof tenantDomainSetting.value === "string" ? tenantDomainSetting.value : "";
     if (tenantEnabled && !isDnsName(tenantDomain)) tenantDomainSetting.problem("a domain of your Entra tenant such as contoso.onmicrosoft.com (users are created as <name>@<domain>)", tenantDomain || undefined);
+    // Entra compares user principal names without regard to case: alice and Alice are one user
+    // (and one Pulumi resource name), so the second would fail the deployment.
+    const userNames = new Map<string, string>();
     const users = reader
         .get("rmsTenantUsers")
         .items("a list of user names such as [aip-admin, alice]")
-        .map((s) => s.string("a user name: letters, digits, '.', '-' or '_'", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)))
+        .map((s) => {
+            const name = s.string("a user name: letters, digits, '.', '-' or '_'", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v));
+            if (name === undefined) return undefined;
+            const other = userNames.get(name.toLowerCase());
+            if (other !== undefined) {
+                s.problem(`a user name no other entry has, ignoring case (${other} is the same Entra user)`);
+                return undefined;
+            }
+            userNames.set(name.toLowerCase(), name);
+            return name;
+        })
         .filter((u): u is string => u !== undefined);
 
     return {
@@ -204,6 +217,8 @@ function checkForests(forests: Draft[], problems: Problems): void {
         const withRole = (role: Role) => f.servers.filter((s) => s.roles.includes(role));
         if (withRole("dc").length !== 1) problems.add(`${f.path}.servers`, f.servers.map((s) => `${s.name}:${s.roles.join("+")}`), "exactly one server with the dc role (it creates the forest)");
         for (const [i, s] of f.servers.entries()) {
+            // Promotion names the domain's NetBIOS name; a computer already answering to it breaks the DC promotion.
+            if (s.name && f.netbios && s.name.toUpperCase() === f.netbios.toUpperCase()) problems.add(`${f.path}.servers[${i}].name`, s.name, `a name other than the domain's NetBIOS name ${f.netbios} (domain controller promotion fails when a computer has it)`);
             if (s.roles.includes("adcs") && !s.roles.includes("dc")) problems.add(`${f.path}.servers[${i}].roles`, s.roles, "adcs on the dc server (the enterprise root CA lives on the domain controller)");
             if (s.roles.includes("aadc") && /2025/.test(f.image.sku)) problems.add(`${f.path}.windowsImage`, `${f.image.publisher}:${f.image.offer}:${f.image.sku}:${f.image.version}`, "a Windows Server 2016 to 2022 image: Entra Connect does not support 2025");
         }

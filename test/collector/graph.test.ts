@@ -193,7 +193,7 @@ describe("collector: the lab as configured for dev", () => {
     it("builds every AWS resource with the lab's provider, which tags them and stays in the configured region", () => {
         const provider = one(plan, "pulumi:providers:aws", "collector-aws");
         expect(input(provider, "region")).toBe("us-east-1");
-        expect(JSON.parse(String(input(provider, "defaultTags")))).toEqual({ tags: { lab: "collector", owner: "lab-user@example.com", expires: "2026-12-31" } });
+        expect(JSON.parse(String(input(provider, "defaultTags")))).toEqual({ tags: { lab: "collector", owner: "lab-user@example.com", expires: "2027-12-31" } });
         for (const r of plan.resources.filter((x) => x.type.startsWith("aws:"))) expect({ r: r.name, provider: r.provider?.startsWith(provider.urn) }).toEqual({ r: r.name, provider: true });
     });
 
@@ -201,7 +201,7 @@ describe("collector: the lab as configured for dev", () => {
         for (const r of plan.resources.filter((x) => x.custom && x.type.startsWith("azure-native:") && acceptsTags(x.type))) {
             const tags = input<Record<string, string> | Array<{ name: string; value: string }>>(r, "tags");
             const map = Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.name, t.value])) : tags;
-            expect({ r: r.name, tags: map }).toEqual({ r: r.name, tags: { lab: "collector", owner: "lab-user@example.com", expires: "2026-12-31" } });
+            expect({ r: r.name, tags: map }).toEqual({ r: r.name, tags: { lab: "collector", owner: "lab-user@example.com", expires: "2027-12-31" } });
         }
     });
 

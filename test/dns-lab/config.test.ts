@@ -35,7 +35,7 @@ describe("dns-lab defaults", () => {
                 ],
             },
         ]);
-        expect(args.tags).toEqual({ lab: "dns-lab", owner: "lab-user@example.com", expires: "2026-12-31" });
+        expect(args.tags).toEqual({ lab: "dns-lab", owner: "lab-user@example.com", expires: "2027-12-31" });
         expect(args.windows).toMatchObject({ size: "Standard_B2s", adminUsername: "labadmin", autoShutdown: { time: "1900", timeZone: "UTC" }, rdpSourceCidr: undefined });
     });
 

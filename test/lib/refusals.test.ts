@@ -61,3 +61,93 @@ describe("subnets and address spaces", () => {
         expect(only({ labs: ["rms-lab"], rmsHomePublicIp: ip })).toMatch(new RegExp(`^labs:rmsHomePublicIp = "${ip.replace(/\./g, "\\.")}": expected a public unicast IPv4 address such as 203\\.0\\.113\\.10`));
     });
 });
+
+describe("tags", () => {
+    it("refuses an owner longer than a tag value may be", () => {
+        expect(only({ owner: "a".repeat(257) })).toMatch(/^labs:owner = "a+\.\.\.: expected your name or e-mail as a tag value both clouds accept: at most 256 characters$/);
+    });
+
+    it.each(["<me>", "me;you", "hi!", "owner 🎉"])("refuses an owner AWS refuses as a tag value: %s", (owner) => {
+        expect(only({ owner })).toMatch(/^labs:owner = ".*": expected your name or e-mail as a tag value both clouds accept: letters, digits, spaces and _ \. : \/ = \+ - @ only \(not .+\)$/);
+    });
+
+    it("accepts a name with accents and an e-mail", () => {
+        expect(problems({ owner: "Zoë Müller" })).toEqual([]);
+        expect(problems({ owner: "first.last+lab@example.co.uk" })).toEqual([]);
+    });
+
+    it.each(["2026-02-30", "2026-13-01", "2026-1-5"])("refuses an expires date that does not exist: %s", (expires) => {
+        expect(only({ expires })).toBe(`labs:expires = "${expires}": expected a date YYYY-MM-DD after which the lab may be deleted, used as the expires tag`);
+    });
+
+    it("refuses an expires date that has passed", () => {
+        expect(only({ expires: "2020-01-01" })).toMatch(/^labs:expires = "2020-01-01": expected a date from today \(\d{4}-\d{2}-\d{2}\) on: the lab's expires tag says when it may be deleted, and this one has passed$/);
+    });
+});
+
+describe("DNS records and rules", () => {
+    const dns = (records: unknown[], pattern = "private-zones") => ({ labs: ["dns-lab"], dnsPattern: pattern, dnsZoneRecords: records });
+
+    it("refuses an A record and a CNAME on one name, whichever comes first", () => {
+        expect(only(dns([{ name: "app", type: "A", values: ["10.101.0.10"] }, { name: "app", type: "CNAME", values: ["web.example.com"] }]))).toBe(
+            'labs:dnsZoneRecords[1].name = "app": expected a name no other record uses: a CNAME cannot share its name with another record',
+        );
+        expect(only(dns([{ name: "app", type: "CNAME", values: ["web.example.com"] }, { name: "App", type: "TXT", values: ["x"] }]))).toBe(
+            'labs:dnsZoneRecords[1].name = "App": expected a name no CNAME record uses: a CNAME cannot share its name with a TXT record',
+        );
+    });
+
+    it("refuses a CNAME at the apex, and one on a VM's auto-registered name", () => {
+        expect(only(dns([{ name: "@", type: "CNAME", values: ["web.example.com"] }]))).toMatch(/^labs:dnsZoneRecords\[0\]\.name = "@": expected a name below the zone apex/);
+        expect(only(dns([{ name: "azuredns2", type: "CNAME", values: ["web.example.com"] }]))).toBe(
+            `labs:dnsZoneRecords[0].name = "azuredns2": expected a name other than the VM azuredns2's: its A record is registered in the zone, and a CNAME cannot share a name`,
+        );
+    });
+
+    it("refuses a forwarding rule with no target or more than six", () => {
+        const rule = (n: number) => ({ labs: ["dns-lab"], dnsPattern: "private-resolver", dnsForwardingRules: [{ domain: "corp.example.com", targets: Array.from({ length: n }, (_, i) => `192.168.1.${i + 1}`) }] });
+        expect(only(rule(0))).toBe(`labs:dnsForwardingRules[0].targets = []: expected 1 to 6 DNS server addresses (Azure's limit for one forwarding rule)`);
+        expect(only(rule(7))).toMatch(/^labs:dnsForwardingRules\[0\]\.targets = .*: expected 1 to 6 DNS server addresses/);
+        expect(problems(rule(6))).toEqual([]);
+    });
+});
+
+describe("users and servers", () => {
+    it("refuses Entra user names that are one user ignoring case", () => {
+        expect(only({ labs: ["rms-lab"], rmsTenantEnabled: true, rmsTenantDomain: "contoso.onmicrosoft.com", rmsTenantUsers: ["aip-admin", "alice", "Alice"] })).toBe(
+            'labs:rmsTenantUsers[2] = "Alice": expected a user name no other entry has, ignoring case (alice is the same Entra user)',
+        );
+    });
+
+    it("refuses a server named as its domain's NetBIOS name", () => {
+        const forest = { name: "lab", domain: "corp.example", netbios: "CORP", addressSpace: "10.130.0.0/16", subnetPrefix: "10.130.0.0/24", gatewaySubnetPrefix: "10.130.255.0/27", windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest", servers: [{ name: "corp", ip: "10.130.0.4", roles: ["dc", "adcs"] }] };
+        expect(only({ labs: ["rms-lab"], rmsLabs: [forest] })).toBe(
+            'labs:rmsLabs[0].servers[0].name = "corp": expected a name other than the domain\'s NetBIOS name CORP (domain controller promotion fails when a computer has it)',
+        );
+    });
+});
+
+describe("schedules", () => {
+    it.each([
+        ["cron(0 6 * * * *)", "a cron expression with ? in exactly one of day-of-month and day-of-week (EventBridge cannot take both), e.g. cron(0 6 * * ? *)"],
+        ["cron(0 6 ? * ? *)", "a cron expression with ? in exactly one of day-of-month and day-of-week"],
+        ["cron(0 6 * * ?)", "cron(minutes hours day-of-month month day-of-week year), six fields (this has 5)"],
+        ["cron(60 6 * * ? *)", 'a cron expression whose minutes field is valid: "60" is outside 0-59'],
+        ["cron(0 24 * * ? *)", 'a cron expression whose hours field is valid: "24" is outside 0-23'],
+        ["cron(0 6 32 * ? *)", 'a cron expression whose day-of-month field is valid: "32" is outside 1-31'],
+        ["cron(0 6 ? 13 MON *)", 'a cron expression whose month field is valid: "13" is outside 1-12 or JAN-DEC'],
+        ["cron(0 6 ? * FUN *)", 'a cron expression whose day-of-week field is valid: "FUN" is outside 1-7 or SUN-SAT'],
+        ["cron(0 ? * * ? *)", "a cron expression whose hours field is valid: ? is allowed only in day-of-month and day-of-week"],
+        ["rate(1 days)", "rate(1 day): EventBridge wants the singular unit for 1"],
+        ["rate(2 hour)", "rate(2 hours): EventBridge wants the plural unit above 1"],
+        ["rate(0 minutes)", "rate(<whole number> <unit>)"],
+        ["every day", "an EventBridge schedule, rate(...) or cron(...)"],
+    ])("refuses %s", (schedule, expected) => {
+        const line = only({ labs: ["collector"], collectorSchedule: schedule });
+        expect(line.startsWith(`labs:collectorSchedule = ${JSON.stringify(schedule)}: expected ${expected}`), line).toBe(true);
+    });
+
+    it.each(["rate(1 day)", "rate(30 minutes)", "cron(0 6 * * ? *)", "cron(0/15 8-17 ? * MON-FRI *)", "cron(0 4 L * ? 2027)", "cron(0 4 ? * 6#3 *)", "cron(30 2 1,15 JAN-JUN ? *)"])("accepts %s", (schedule) => {
+        expect(problems({ labs: ["collector"], collectorSchedule: schedule })).toEqual([]);
+    });
+});
