@@ -1,6 +1,7 @@
 // Settings every lab shares: who owns it and until when (tags), where it runs, and how
 // its Windows servers are built and reached.
-import type { SettingsReader } from "./config";
+import { type VmSize, azureRegion, imageGeneration, nearestTimeZone, vmSize, vmSizeNames, windowsTimeZone } from "./azure-facts";
+import type { Setting, SettingsReader } from "./config";
 import { type Cidr, contains, parseCidr } from "./net";
 import { type AutoShutdown, type ImageReference, adminUsernameProblem } from "./windows-vm";
 
@@ -36,7 +37,17 @@ export function readCommonSettings(reader: SettingsReader, now = new Date()): Co
         expiresSetting.problem(`a date from today (${today}) on: the lab's expires tag says when it may be deleted, and this one has passed`);
         expires = "";
     }
-    const location = reader.get("location").string("an Azure region name such as eastus or westeurope", (s) => /^[a-z][a-z0-9]+$/.test(s)) ?? "";
+    const locationSetting = reader.get("location");
+    let location = locationSetting.string("an Azure region name such as eastus or westeurope") ?? "";
+    const region = location ? azureRegion(location) : undefined;
+    if (location && !region) {
+        const lower = location.toLowerCase().replace(/\s+/g, "");
+        locationSetting.problem(azureRegion(lower) ? `the region's programmatic name, ${lower}` : "an Azure public region's name such as eastus, westeurope or swedencentral (az account list-locations lists them; lib/data/azure-regions.json is the lab's table)");
+        location = "";
+    } else if (region?.restricted) {
+        locationSetting.problem(`a region open to every subscription: ${region.displayName} is restricted (access by request only), so deployments there fail unless Microsoft enabled it for you`);
+        location = "";
+    }
     return { owner, expires, location };
 }
 
@@ -64,7 +75,20 @@ export function tagValueProblem(value: string): string | undefined {
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((c) => parseCidr(c) as Cidr);
 
 export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
-    const size = reader.get("vmSize").string("an Azure VM size such as Standard_B2s", (s) => /^(Standard|Basic)_[A-Za-z0-9_]+$/.test(s)) ?? "";
+    const sizeSetting = reader.get("vmSize");
+    let size = sizeSetting.string("an Azure VM size such as Standard_B2s") ?? "";
+    const sizeFacts = size ? vmSize(size) : undefined;
+    if (size && !sizeFacts) {
+        const caseFix = vmSizeNames().find((n) => n.toLowerCase() === size.toLowerCase());
+        sizeSetting.problem(caseFix ? `the size's exact name, ${caseFix}` : "a VM size from the lab's table (lib/data/azure-vm-sizes.json) such as Standard_B2s, Standard_B2ms or Standard_D2s_v5");
+        size = "";
+    } else if (sizeFacts) {
+        const problem = windowsSizeProblem(sizeFacts);
+        if (problem) {
+            sizeSetting.problem(problem);
+            size = "";
+        }
+    }
     const imageText = reader.get("windowsImage").string("an image URN publisher:offer:sku:version, e.g. MicrosoftWindowsServer:WindowsServer:2025-datacenter-azure-edition:latest", (s) => s.split(":").length === 4 && s.split(":").every((p) => p !== "")) ?? ":::";
     const [publisher, offer, sku, version] = imageText.split(":");
     const adminSetting = reader.get("adminUsername");
@@ -74,10 +98,18 @@ export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
         adminSetting.problem(adminProblem);
         adminUsername = "";
     }
-    const trustedLaunch = reader.get("trustedLaunch").boolean() ?? true;
+    const trustedLaunchSetting = reader.get("trustedLaunch");
+    const trustedLaunch = trustedLaunchSetting.boolean() ?? true;
+    if (trustedLaunch && sizeFacts && !sizeFacts.trustedLaunch) trustedLaunchSetting.problem(`false with vmSize ${size}: the ${sizeFacts.series} series does not support Trusted Launch (or choose a size that does, such as Standard_B2s)`, true);
     const enabled = reader.get("autoShutdown").boolean() ?? true;
     const time = reader.get("autoShutdownTime").string("a 24-hour time HHmm such as 1900", (s) => /^([01]\d|2[0-3])[0-5]\d$/.test(s)) ?? "1900";
-    const timeZone = reader.get("autoShutdownTimeZone").string("a Windows time zone id such as UTC or W. Europe Standard Time") ?? "UTC";
+    const timeZoneSetting = reader.get("autoShutdownTimeZone");
+    let timeZone = timeZoneSetting.string("a Windows time zone id such as UTC or W. Europe Standard Time") ?? "UTC";
+    if (!windowsTimeZone(timeZone)) {
+        const near = nearestTimeZone(timeZone);
+        timeZoneSetting.problem(`a Windows time zone id (tzutil /l lists them) such as UTC, GMT Standard Time or W. Europe Standard Time${near ? `; for ${timeZone} that is ${near}` : ""}`);
+        timeZone = "UTC";
+    }
 
     const cidrSetting = reader.get("adminSourceCidr");
     let rdpSourceCidr: string | undefined;
@@ -94,4 +126,37 @@ export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
 /** The tags every taggable resource of a lab carries. */
 export function labTags(lab: string, common: CommonSettings): Record<string, string> {
     return { lab, owner: common.owner, expires: common.expires };
+}
+
+// Windows Server with the Desktop Experience needs 2 GB of memory.
+// learn.microsoft.com/windows-server/get-started/hardware-requirements#memory
+const WINDOWS_MIN_MEMORY_GIB = 2;
+// NVMe-only series: Azure refuses them with the SCSI disk controller the lab's VMs use.
+const NVME_ONLY_SERIES = new Set(["Dsv6", "Dasv6"]);
+
+/** Why a size cannot run a lab's Windows servers, or undefined. */
+export function windowsSizeProblem(size: VmSize): string | undefined {
+    if (size.linuxOnly || size.architecture !== "x64") return `an x64 size that runs Windows (this one runs ${size.linuxOnly ? "Linux only" : size.architecture})`;
+    if (size.memoryGiB < WINDOWS_MIN_MEMORY_GIB) return `a size with at least ${WINDOWS_MIN_MEMORY_GIB} GiB of memory (Windows Server needs 2 GB; this one has ${size.memoryGiB} GiB), such as Standard_B2s`;
+    if (NVME_ONLY_SERIES.has(size.series)) return `a size with a SCSI disk controller: the ${size.series} series is NVMe-only, which the lab's Windows images and VMs are not set up for (Standard_D2s_v5 is the previous generation)`;
+    return undefined;
+}
+
+/**
+ * Records a problem on `setting` (the image's setting) when the image cannot boot as the lab
+ * builds its VMs: Trusted Launch needs a Generation 2 image, and the size must boot the image's
+ * generation. Images of publishers other than MicrosoftWindowsServer are not judged.
+ */
+export function checkImage(setting: Setting, image: ImageReference, windows: WindowsSettings): void {
+    const generation = imageGeneration(image);
+    if (!generation) return;
+    const urn = `${image.publisher}:${image.offer}:${image.sku}:${image.version}`;
+    if (windows.trustedLaunch && generation === "V1") {
+        setting.problem("a Generation 2 image such as MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest or a -gensecond SKU: Trusted Launch needs one (or set trustedLaunch false)", urn);
+        return;
+    }
+    const size = windows.size ? vmSize(windows.size) : undefined;
+    if (size && !size.hyperVGenerations.includes(generation)) {
+        setting.problem(`an image of Generation ${size.hyperVGenerations.map((g) => g.slice(1)).join(" or ")}: vmSize ${windows.size} does not boot Generation ${generation.slice(1)} images`, urn);
+    }
 }

@@ -1,6 +1,6 @@
 // The DNS lab's settings: read from Pulumi config, checked as a whole (every problem at
 // once), and turned into typed DnsLabArgs. Defaults follow "DNS in Microsoft Azure – Part 1".
-import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
+import { type CommonSettings, type WindowsSettings, checkImage, labTags } from "../../lib/common";
 import type { Setting, SettingsReader } from "../../lib/config";
 import { type Cidr, azureUsable, freeBlocks, ipText, nthAddress, parseCidr, parseIp } from "../../lib/net";
 import { checkNetworks, isDnsName, isSubnetName, vmSubnetNameProblem } from "../../lib/network-config";
@@ -73,6 +73,7 @@ const VNET_FIELDS = ["name", "addressSpace", "subnetPrefix", "subnetName", "vms"
 
 export function readDnsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): DnsLabArgs {
     const pattern = reader.get("dnsPattern").oneOf(DNS_PATTERNS) ?? "azure-provided";
+    checkImage(reader.get("windowsImage"), windows.image, windows);
     const vnetsSetting = reader.get("dnsVnets");
     const vnetItems = vnetsSetting.isSet ? vnetsSetting.items("a list of VNets: [{name, addressSpace, subnetPrefix, vms: [{name, ip}]}], or [] for the post's") : [];
     // Empty (the default): the post's single-VNet example for azure-provided, a second VNet for the others.

@@ -1,7 +1,7 @@
 // The RMS lab's settings: two AD forests (the post's legacy jog.local and modern
 // geekintheweeds.com labs), each in its own resource group and VNet, their VPN tunnels to the
 // home lab, and optional Entra ID users. Read from Pulumi config and checked as a whole.
-import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
+import { type CommonSettings, type WindowsSettings, checkImage, labTags } from "../../lib/common";
 import { type Problems, Setting, type SettingsReader } from "../../lib/config";
 import { type Cidr, freeBlocks, isPublicUnicast, parseCidr } from "../../lib/net";
 import { type NetworkDraft, checkNetworks, isDnsName, reservedProblem } from "../../lib/network-config";
@@ -71,9 +71,9 @@ export const DEFAULT_FORESTS = [
         addressSpace: "10.120.0.0/16",
         subnetPrefix: "10.120.0.0/24",
         gatewaySubnetPrefix: "10.120.255.0/27",
-        // Entra Connect v2 supports Windows Server 2016 to 2022, not 2025. 2022 images now live in
-        // their own offer, windowsserver2022.
-        windowsImage: "MicrosoftWindowsServer:windowsserver2022:2022-datacenter-azure-edition:latest",
+        // Entra Connect v2 supports Windows Server 2016 to 2022, not 2025. The standard URN of
+        // Windows Server 2022 Azure Edition (learn.microsoft.com/azure/virtual-machines/windows/quick-create-powershell).
+        windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest",
         servers: [
             { name: "gitw-dc1", ip: "10.120.0.4", roles: ["dc", "adcs"] },
             { name: "gitw-rms1", ip: "10.120.0.5", roles: ["rms", "sql"] },
@@ -90,7 +90,11 @@ interface Draft extends ForestSpec, NetworkDraft {}
 export function readRmsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): RmsLabArgs {
     const forestsSetting = reader.get("rmsLabs");
     const items = forestsSetting.isSet ? forestsSetting.items("a list of labs: [{name, domain, netbios, addressSpace, subnetPrefix, gatewaySubnetPrefix, windowsImage, servers}], or [] for the post's") : [];
-    const forests = items.length ? items.map(readForest) : DEFAULT_FORESTS.map((f, i) => readForest(new Setting(`${forestsSetting.path}[${i}]`, f, reader.problems)));
+    const forestSettings = items.length ? items : DEFAULT_FORESTS.map((f, i) => new Setting(`${forestsSetting.path}[${i}]`, f, reader.problems));
+    const forests = forestSettings.map(readForest);
+    forests.forEach((f, i) => {
+        if (f.image.publisher) checkImage(forestSettings[i].field("windowsImage"), f.image, windows);
+    });
 
     const vpnEnabled = reader.get("rmsVpnEnabled").boolean() ?? true;
     const sku = reader.get("rmsVpnSku").oneOf(VPN_SKUS) ?? "VpnGw1AZ";
@@ -151,6 +155,16 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
         })
         .filter((u): u is string => u !== undefined);
 
+    const outboundSetting = reader.get("rmsOutboundInternet");
+    const outboundInternet = outboundSetting.boolean() ?? true;
+    // Install-SqlExpress.ps1 downloads the installer and its media from Microsoft; without the NAT
+    // gateway a lab subnet has no way out (defaultOutboundAccess is off), the download retries for
+    // 15 minutes and AD RMS, which needs the database, is never installed.
+    const sqlServers = forests.flatMap((f) => f.servers.filter((s) => s.roles.includes("sql")).map((s) => s.name));
+    if (!outboundInternet && sqlServers.length) {
+        outboundSetting.problem(`true while a forest has a sql server (${sqlServers.join(", ")}): SQL Server Express's installer downloads from the Internet, and without the NAT gateway the servers' subnet has no outbound path`, false);
+    }
+
     return {
         location: common.location,
         stack,
@@ -159,7 +173,7 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
         forests: forests.map(({ path: _p, subnetPaths: _s, hosts: _h, ...spec }) => spec),
         vpn: { enabled: vpnEnabled, sku, home: { publicIp: homePublicIp, addressSpaces: homeSpaces }, sharedKey },
         forestTrust: reader.get("rmsForestTrust").boolean() ?? true,
-        outboundInternet: reader.get("rmsOutboundInternet").boolean() ?? true,
+        outboundInternet,
         bastionSubnet,
         tenant: { enabled: tenantEnabled, domain: tenantDomain, users },
     };

@@ -1,0 +1,121 @@
+// Facts about Azure the labs' settings are checked against, from the tables in lib/data (each
+// names its sources and the day it was taken): the public regions and which have availability
+// zones, the VM sizes a lab server may use, and the Windows time-zone ids auto-shutdown accepts.
+import type { ImageReference } from "./windows-vm";
+import regionTable from "./data/azure-regions.json";
+import sizeTable from "./data/azure-vm-sizes.json";
+import timeZoneTable from "./data/windows-time-zones.json";
+
+export interface AzureRegion {
+    displayName: string;
+    /** The region has availability zones (zone-redundant public IPs, AZ gateway SKUs). */
+    availabilityZones: boolean;
+    /** Open only to subscriptions that asked for access. */
+    restricted: boolean;
+}
+
+const REGIONS = regionTable.regions as Record<string, AzureRegion>;
+
+/** The public region with this programmatic name (`eastus`), or undefined. */
+export function azureRegion(name: string): AzureRegion | undefined {
+    return Object.hasOwn(REGIONS, name) ? REGIONS[name] : undefined;
+}
+
+/** Regions with availability zones that anyone can deploy to, for suggestions. */
+export function zonalRegions(): string[] {
+    return Object.entries(REGIONS)
+        .filter(([, r]) => r.availabilityZones && !r.restricted)
+        .map(([n]) => n);
+}
+
+/**
+ * `zones` for a resource that is zone-redundant where it can be (Standard public IPs): all three
+ * zones in a region that has them, none elsewhere. ARM gives a Standard public IP created without
+ * zones all three in a zonal region, so sending them keeps `pulumi preview` free of drift.
+ */
+export function zoneRedundant(location: string): string[] | undefined {
+    return azureRegion(location)?.availabilityZones ? ["1", "2", "3"] : undefined;
+}
+
+export interface VmSize {
+    vCPUs: number;
+    memoryGiB: number;
+    series: string;
+    /** Image generations the size boots: V1 (BIOS) and/or V2 (UEFI). */
+    hyperVGenerations: Array<"V1" | "V2">;
+    trustedLaunch: boolean;
+    premiumStorage: boolean;
+    architecture: string;
+    linuxOnly?: boolean;
+}
+
+const SIZES = sizeTable.sizes as Record<string, VmSize>;
+
+/** The size with this name (`Standard_B2s`), or undefined when the table does not have it. */
+export function vmSize(name: string): VmSize | undefined {
+    return Object.hasOwn(SIZES, name) ? SIZES[name] : undefined;
+}
+
+export function vmSizeNames(): string[] {
+    return Object.keys(SIZES);
+}
+
+/** The IANA zone of a Windows time-zone id (`W. Europe Standard Time` is Europe/Berlin), or undefined. */
+export function windowsTimeZone(id: string): string | undefined {
+    const zones = timeZoneTable.zones as Record<string, string>;
+    return Object.hasOwn(zones, id) ? zones[id] : undefined;
+}
+
+/** A Windows time-zone id that matches `text` ignoring case and spaces, for "did you mean". */
+export function nearestTimeZone(text: string): string | undefined {
+    const squash = (s: string) => s.toLowerCase().replace(/[\s._-]/g, "");
+    const zones = timeZoneTable.zones as Record<string, string>;
+    return Object.keys(zones).find((id) => squash(id) === squash(text)) ?? Object.entries(zones).find(([, iana]) => iana === text)?.[0];
+}
+
+/**
+ * The Hyper-V generation a Windows Server marketplace image boots, or undefined for images this
+ * rule does not know (other publishers). MicrosoftWindowsServer names Generation 2 SKUs
+ * `-gensecond` or `-g2`, and the Azure Edition SKUs are Generation 2 only.
+ * learn.microsoft.com/azure/virtual-machines/generation-2#generation-2-vm-images-in-azure-marketplace
+ */
+export function imageGeneration(image: ImageReference): "V1" | "V2" | undefined {
+    if (image.publisher.toLowerCase() !== "microsoftwindowsserver") return undefined;
+    const sku = image.sku.toLowerCase();
+    return /gensecond|-g2$|-g2-|azure-edition/.test(sku) ? "V2" : "V1";
+}
+
+/**
+ * When a daily shutdown at `time` (HHmm) in the Windows time zone `timeZoneId` next happens
+ * after `now`. Undefined for a zone the table does not know.
+ */
+export function nextShutdown(time: string, timeZoneId: string, now = new Date()): Date | undefined {
+    const iana = windowsTimeZone(timeZoneId);
+    if (!iana) return undefined;
+    const hour = Number(time.slice(0, 2));
+    const minute = Number(time.slice(2, 4));
+    // The zone's wall clock now, then step a day at a time to the first instant past `now`.
+    for (let day = 0; day <= 2; day++) {
+        const local = wallClock(now, iana);
+        const guess = Date.UTC(local.year, local.month - 1, local.day + day, hour, minute);
+        // Correct the guess by the zone's offset at that moment (twice, for a DST change between).
+        let instant = guess - offsetMs(new Date(guess), iana);
+        instant = guess - offsetMs(new Date(instant), iana);
+        if (instant > now.getTime()) return new Date(instant);
+    }
+    return undefined;
+}
+
+function wallClock(at: Date, timeZone: string): { year: number; month: number; day: number } {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(at);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+    return { year: get("year"), month: get("month"), day: get("day") };
+}
+
+/** The zone's offset from UTC at `at`, in milliseconds (positive east of Greenwich). */
+function offsetMs(at: Date, timeZone: string): number {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" }).formatToParts(at);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+    return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
