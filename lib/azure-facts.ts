@@ -21,11 +21,15 @@ export function azureRegion(name: string): AzureRegion | undefined {
     return Object.hasOwn(REGIONS, name) ? REGIONS[name] : undefined;
 }
 
-/** Regions with availability zones that anyone can deploy to, for suggestions. */
-export function zonalRegions(): string[] {
-    return Object.entries(REGIONS)
-        .filter(([, r]) => r.availabilityZones && !r.restricted)
-        .map(([n]) => n);
+/**
+ * Up to three open regions with availability zones to suggest instead of `near`: those of its
+ * geography first, then the most common ones.
+ */
+export function zonalRegions(near?: string): string[] {
+    const geography = near ? (REGIONS[near] as AzureRegion & { geography?: string } | undefined)?.geography : undefined;
+    const open = Object.entries(REGIONS as Record<string, AzureRegion & { geography?: string }>).filter(([, r]) => r.availabilityZones && !r.restricted);
+    const local = open.filter(([, r]) => geography !== undefined && r.geography === geography).map(([n]) => n);
+    return [...new Set([...local, "eastus2", "westeurope", "westus2"])].slice(0, 3);
 }
 
 /**

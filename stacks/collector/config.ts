@@ -3,7 +3,11 @@
 // principal's governance permission, Microsoft Sentinel's AWS connector path).
 import { type CommonSettings, labTags } from "../../lib/common";
 import type { Setting, SettingsReader } from "../../lib/config";
+import awsRegionTable from "./aws-regions.json";
 import { scheduleProblem } from "./schedule-expression";
+
+/** The commercial partition's regions (stacks/collector/aws-regions.json names its sources). */
+const AWS_REGIONS: Record<string, { name: string; optIn: boolean }> = awsRegionTable.regions;
 
 export interface CollectorArgs {
     stack: string;
@@ -40,7 +44,12 @@ const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function readCollectorSettings(reader: SettingsReader, common: CommonSettings, stack: string): CollectorArgs {
-    const region = reader.get("collectorAwsRegion").string("a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)", (s) => AWS_REGION.test(s)) ?? "";
+    const regionSetting = reader.get("collectorAwsRegion");
+    let region = regionSetting.string("a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)", (s) => AWS_REGION.test(s)) ?? "";
+    if (region && !Object.hasOwn(AWS_REGIONS, region)) {
+        regionSetting.problem("a commercial AWS region name such as us-east-1 or eu-west-1 (stacks/collector/aws-regions.json lists them; GovCloud and China are not supported)");
+        region = "";
+    }
     const accountSetting = reader.get("collectorAwsAccountId");
     const accountId = typeof accountSetting.value === "string" && accountSetting.value !== "" ? accountSetting.value : undefined;
     if (accountId !== undefined && !/^\d{12}$/.test(accountId)) accountSetting.problem('the 12-digit AWS account the lab may deploy to, or "" for any');

@@ -54,6 +54,8 @@ export interface DnsLabArgs {
     zone: { name: string; registrationVnets: string[]; records: ZoneRecord[] };
     resolver: { inboundSubnet: string; outboundSubnet: string; inboundIp: string };
     forwardingRules: ForwardingRuleSpec[];
+    /** A NAT gateway per VNet so Windows can activate and update (outbound only). */
+    outboundInternet: boolean;
 }
 
 /** The post's VNets: vnet1 with azuredns and azuredns1; vnet2 for the multi-VNet patterns. */
@@ -142,6 +144,7 @@ export function readDnsLabSettings(reader: SettingsReader, common: CommonSetting
         zone: { name: zoneName, registrationVnets, records: readRecords(reader.get("dnsZoneRecords"), registeredVmNames(drafts, registrationVnets)) },
         resolver,
         forwardingRules: readForwardingRules(reader.get("dnsForwardingRules"), zoneName),
+        outboundInternet: reader.get("dnsOutboundInternet").boolean() ?? true,
     };
 }
 

@@ -3,6 +3,7 @@
 // home lab, and optional Entra ID users. Read from Pulumi config and checked as a whole.
 import { type CommonSettings, type WindowsSettings, checkImage, labTags } from "../../lib/common";
 import { type Problems, Setting, type SettingsReader } from "../../lib/config";
+import { azureRegion, zonalRegions } from "../../lib/azure-facts";
 import { type Cidr, freeBlocks, isPublicUnicast, parseCidr } from "../../lib/net";
 import { type NetworkDraft, checkNetworks, isDnsName, reservedProblem } from "../../lib/network-config";
 import type { SubnetSpec } from "../../lib/network";
@@ -97,6 +98,15 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
     });
 
     const vpnEnabled = reader.get("rmsVpnEnabled").boolean() ?? true;
+    const region = common.location ? azureRegion(common.location) : undefined;
+    if (vpnEnabled && region && !region.availabilityZones) {
+        // AZ gateway SKUs and their zone-redundant public IPs need zones; non-AZ SKUs can no longer be created.
+        reader.problems.add(
+            reader.get("location").path,
+            common.location,
+            `a region with availability zones while rmsVpnEnabled is true (such as ${zonalRegions(common.location).join(", ")}): ${region.displayName} has none, and VPN gateways now need AZ SKUs (VpnGw1AZ-VpnGw5AZ) with zone-redundant public IPs; or set rmsVpnEnabled false`,
+        );
+    }
     const sku = reader.get("rmsVpnSku").oneOf(VPN_SKUS) ?? "VpnGw1AZ";
     const homeSpacesSetting = reader.get("rmsHomeAddressSpaces");
     const homeSpaces = homeSpacesSetting.items("a list of the home lab's networks, e.g. [192.168.0.0/16]").map((s) => {

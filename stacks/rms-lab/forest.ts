@@ -14,6 +14,8 @@ import * as random from "@pulumi/random";
 import type { WindowsSettings } from "../../lib/common";
 import { LabNetwork } from "../../lib/network";
 import { VpnGateway, type VpnSku } from "../../lib/vpn-gateway";
+import { zoneRedundant } from "../../lib/azure-facts";
+import { createOutboundNat } from "../../lib/outbound-nat";
 import { WindowsVm } from "../../lib/windows-vm";
 import type { ForestSpec, Role, ServerSpec } from "./config";
 import { script } from "./scripts";
@@ -74,20 +76,7 @@ export class AdForest extends pulumi.ComponentResource {
         this.adminUser = `${spec.netbios}\\${args.windows.adminUsername}`;
         this.dc = spec.servers.find((s) => s.roles.includes("dc"))!;
 
-        let natGatewayId: pulumi.Output<string> | undefined;
-        if (args.outboundInternet) {
-            const natIp = new network.PublicIPAddress(
-                `pip-ng-rms-${spec.name}`,
-                { ...common, publicIpAddressName: `pip-ng-rms-${spec.name}`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" },
-                parent,
-            );
-            // Outbound only: a NAT gateway accepts no connection from the Internet.
-            natGatewayId = new network.NatGateway(
-                `ng-rms-${spec.name}`,
-                { ...common, natGatewayName: `ng-rms-${spec.name}`, sku: { name: "Standard" }, publicIpAddresses: [{ id: natIp.id }], idleTimeoutInMinutes: 4 },
-                parent,
-            ).id;
-        }
+        const natGatewayId = args.outboundInternet ? createOutboundNat(`ng-rms-${spec.name}`, { ...common, location: args.location }, this).id : undefined;
 
         this.network = new LabNetwork(
             `vnet-rms-${spec.name}`,
@@ -130,7 +119,7 @@ export class AdForest extends pulumi.ComponentResource {
         if (args.bastion) {
             const bastionIp = new network.PublicIPAddress(
                 `pip-bas-rms-${spec.name}`,
-                { ...common, publicIpAddressName: `pip-bas-rms-${spec.name}`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" },
+                { ...common, publicIpAddressName: `pip-bas-rms-${spec.name}`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static", zones: zoneRedundant(args.location) },
                 parent,
             );
             this.bastion = new network.BastionHost(

@@ -6,6 +6,7 @@
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { describeAutoShutdown } from "../../lib/windows-vm";
 import type { RmsLabArgs } from "./config";
 import { AdForest } from "./forest";
 import { script } from "./scripts";
@@ -53,6 +54,8 @@ export class RmsLab extends pulumi.ComponentResource {
             }
         }
         if (args.forestTrust) this.createTrusts(args, peerings);
+        // Last: each VM's auto-shutdown, after its final step (the trusts run on the first DC).
+        for (const forest of this.forests) for (const vm of Object.values(forest.servers)) vm.scheduleShutdown();
         if (args.tenant.enabled) this.tenant = new TenantUsers("tenant", { domain: args.tenant.domain, users: args.tenant.users }, { parent: this });
 
         this.outputs = this.describe(args);
@@ -148,6 +151,7 @@ export class RmsLab extends pulumi.ComponentResource {
             ),
             tenantUsers: this.tenant?.userPrincipalNames,
             tenantUserPasswords: this.tenant?.passwords,
+            autoShutdown: describeAutoShutdown(args.windows.autoShutdown, this.forests.map((f) => ({ resourceGroup: `rg-rms-${f.spec.name}-${args.stack}`, vms: f.spec.servers.map((s) => s.name) }))),
             entraConnect: "The Entra Connect installer needs a signed-in download from the Entra admin center: see C:\\EntraConnect\\README.txt on the aadc server.",
         };
     }
