@@ -64,6 +64,20 @@ export function vmSizeNames(): string[] {
     return Object.keys(SIZES);
 }
 
+// Windows Server with the Desktop Experience needs 2 GB of memory.
+// learn.microsoft.com/windows-server/get-started/hardware-requirements#memory
+const WINDOWS_MIN_MEMORY_GIB = 2;
+// NVMe-only series: Azure refuses them with the SCSI disk controller the lab's VMs use.
+const NVME_ONLY_SERIES = new Set(["Dsv6", "Dasv6"]);
+
+/** Why a size cannot run a lab's Windows servers, or undefined. */
+export function windowsSizeProblem(size: VmSize): string | undefined {
+    if (size.linuxOnly || size.architecture !== "x64") return `an x64 size that runs Windows (this one runs ${size.linuxOnly ? "Linux only" : size.architecture})`;
+    if (size.memoryGiB < WINDOWS_MIN_MEMORY_GIB) return `a size with at least ${WINDOWS_MIN_MEMORY_GIB} GiB of memory (Windows Server needs 2 GB; this one has ${size.memoryGiB} GiB), such as Standard_B2s`;
+    if (NVME_ONLY_SERIES.has(size.series)) return `a size with a SCSI disk controller: the ${size.series} series is NVMe-only, which the lab's Windows images and VMs are not set up for (Standard_D2s_v5 is the previous generation)`;
+    return undefined;
+}
+
 /** The IANA zone of a Windows time-zone id (`W. Europe Standard Time` is Europe/Berlin), or undefined. */
 export function windowsTimeZone(id: string): string | undefined {
     const zones = timeZoneTable.zones as Record<string, string>;

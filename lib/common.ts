@@ -1,6 +1,6 @@
 // Settings every lab shares: who owns it and until when (tags), where it runs, and how
 // its Windows servers are built and reached.
-import { type VmSize, azureRegion, imageGeneration, nearestTimeZone, vmSize, vmSizeNames, windowsTimeZone } from "./azure-facts";
+import { azureRegion, imageGeneration, nearestTimeZone, vmSize, vmSizeNames, windowsSizeProblem, windowsTimeZone } from "./azure-facts";
 import type { Setting, SettingsReader } from "./config";
 import { type Cidr, contains, parseCidr } from "./net";
 import { type AutoShutdown, type ImageReference, adminUsernameProblem } from "./windows-vm";
@@ -99,8 +99,12 @@ export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
         adminUsername = "";
     }
     const trustedLaunchSetting = reader.get("trustedLaunch");
-    const trustedLaunch = trustedLaunchSetting.boolean() ?? true;
-    if (trustedLaunch && sizeFacts && !sizeFacts.trustedLaunch) trustedLaunchSetting.problem(`false with vmSize ${size}: the ${sizeFacts.series} series does not support Trusted Launch (or choose a size that does, such as Standard_B2s)`, true);
+    let trustedLaunch = trustedLaunchSetting.boolean() ?? true;
+    if (trustedLaunch && sizeFacts && !sizeFacts.trustedLaunch) {
+        trustedLaunchSetting.problem(`false with vmSize ${size}: the ${sizeFacts.series} series does not support Trusted Launch (or choose a size that does, such as Standard_B2s)`, true);
+        // Reported once: the images are not judged again against a setting that must change anyway.
+        trustedLaunch = false;
+    }
     const enabled = reader.get("autoShutdown").boolean() ?? true;
     const time = reader.get("autoShutdownTime").string("a 24-hour time HHmm such as 1900", (s) => /^([01]\d|2[0-3])[0-5]\d$/.test(s)) ?? "1900";
     const timeZoneSetting = reader.get("autoShutdownTimeZone");
@@ -126,20 +130,6 @@ export function readWindowsSettings(reader: SettingsReader): WindowsSettings {
 /** The tags every taggable resource of a lab carries. */
 export function labTags(lab: string, common: CommonSettings): Record<string, string> {
     return { lab, owner: common.owner, expires: common.expires };
-}
-
-// Windows Server with the Desktop Experience needs 2 GB of memory.
-// learn.microsoft.com/windows-server/get-started/hardware-requirements#memory
-const WINDOWS_MIN_MEMORY_GIB = 2;
-// NVMe-only series: Azure refuses them with the SCSI disk controller the lab's VMs use.
-const NVME_ONLY_SERIES = new Set(["Dsv6", "Dasv6"]);
-
-/** Why a size cannot run a lab's Windows servers, or undefined. */
-export function windowsSizeProblem(size: VmSize): string | undefined {
-    if (size.linuxOnly || size.architecture !== "x64") return `an x64 size that runs Windows (this one runs ${size.linuxOnly ? "Linux only" : size.architecture})`;
-    if (size.memoryGiB < WINDOWS_MIN_MEMORY_GIB) return `a size with at least ${WINDOWS_MIN_MEMORY_GIB} GiB of memory (Windows Server needs 2 GB; this one has ${size.memoryGiB} GiB), such as Standard_B2s`;
-    if (NVME_ONLY_SERIES.has(size.series)) return `a size with a SCSI disk controller: the ${size.series} series is NVMe-only, which the lab's Windows images and VMs are not set up for (Standard_D2s_v5 is the previous generation)`;
-    return undefined;
 }
 
 /**

@@ -151,3 +151,86 @@ describe("schedules", () => {
         expect(problems({ labs: ["collector"], collectorSchedule: schedule })).toEqual([]);
     });
 });
+
+describe("regions", () => {
+    it("refuses an Azure region that does not exist", () => {
+        expect(only({ location: "mars" })).toMatch(/^labs:location = "mars": expected an Azure public region's name such as eastus, westeurope or swedencentral/);
+    });
+
+    it("names the programmatic form of a region written as its display name", () => {
+        expect(only({ location: "West Europe" })).toBe('labs:location = "West Europe": expected the region\'s programmatic name, westeurope');
+    });
+
+    it("refuses a restricted region, open by request only", () => {
+        expect(only({ location: "germanynorth" })).toMatch(/^labs:location = "germanynorth": expected a region open to every subscription: Germany North is restricted/);
+    });
+
+    it("refuses the RMS lab's VPN gateways in a region without availability zones, and accepts the lab there without them", () => {
+        expect(only({ labs: ["rms-lab"], location: "westus" })).toMatch(
+            /^labs:location = "westus": expected a region with availability zones while rmsVpnEnabled is true \(such as centralus, eastus, eastus2\): West US has none, and VPN gateways now need AZ SKUs/,
+        );
+        expect(problems({ labs: ["rms-lab"], location: "westus", rmsVpnEnabled: false })).toEqual([]);
+        expect(problems({ labs: ["dns-lab"], location: "westus" })).toEqual([]);
+    });
+
+    it.each(["us-east-9", "eu-west-7"])("refuses an AWS region that does not exist: %s", (region) => {
+        expect(only({ labs: ["collector"], collectorAwsRegion: region })).toMatch(new RegExp(`^labs:collectorAwsRegion = "${region}": expected a commercial AWS region name such as us-east-1`));
+    });
+
+    it("accepts a region launched lately", () => {
+        expect(problems({ labs: ["collector"], collectorAwsRegion: "mx-central-1" })).toEqual([]);
+    });
+});
+
+describe("VM sizes, images and time zones", () => {
+    it("refuses a size Azure does not have, or has under another case", () => {
+        expect(only({ vmSize: "Standard_Foo" })).toMatch(/^labs:vmSize = "Standard_Foo": expected a VM size from the lab's table \(lib\/data\/azure-vm-sizes\.json\)/);
+        expect(only({ vmSize: "standard_b2s" })).toBe('labs:vmSize = "standard_b2s": expected the size\'s exact name, Standard_B2s');
+    });
+
+    it("refuses a size too small for Windows Server, and a Linux-only one", () => {
+        expect(only({ vmSize: "Standard_B1s" })).toMatch(/^labs:vmSize = "Standard_B1s": expected a size with at least 2 GiB of memory \(Windows Server needs 2 GB; this one has 1 GiB\)/);
+        expect(only({ vmSize: "Standard_B1ls" })).toMatch(/^labs:vmSize = "Standard_B1ls": expected an x64 size that runs Windows \(this one runs Linux only\)$/);
+    });
+
+    it("refuses an NVMe-only size the lab's VMs cannot use", () => {
+        expect(only({ vmSize: "Standard_D2s_v6" })).toMatch(/^labs:vmSize = "Standard_D2s_v6": expected a size with a SCSI disk controller: the Dsv6 series is NVMe-only/);
+    });
+
+    it("refuses Trusted Launch on a size that lacks it", () => {
+        expect(only({ labs: ["dns-lab"], vmSize: "Standard_D2_v3", windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter:latest" })).toBe(
+            "labs:trustedLaunch = true: expected false with vmSize Standard_D2_v3: the Dv3 series does not support Trusted Launch (or choose a size that does, such as Standard_B2s)",
+        );
+    });
+
+    it("refuses a Generation 1 image with Trusted Launch, and a Generation 2 image on a size that boots only Generation 1", () => {
+        expect(only({ labs: ["dns-lab"], windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter:latest" })).toMatch(
+            /^labs:windowsImage = "MicrosoftWindowsServer:WindowsServer:2022-datacenter:latest": expected a Generation 2 image .*Trusted Launch needs one \(or set trustedLaunch false\)$/,
+        );
+        expect(only({ labs: ["dns-lab"], vmSize: "Standard_A2_v2", trustedLaunch: false })).toBe(
+            'labs:windowsImage = "MicrosoftWindowsServer:WindowsServer:2025-datacenter-azure-edition:latest": expected an image of Generation 1: vmSize Standard_A2_v2 does not boot Generation 2 images',
+        );
+        expect(problems({ labs: ["dns-lab"], vmSize: "Standard_A2_v2", trustedLaunch: false, windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter:latest" })).toEqual([]);
+    });
+
+    it("judges each RMS forest's own image", () => {
+        const found = problems({ labs: ["rms-lab"], trustedLaunch: true, rmsLabs: undefined, vmSize: "Standard_A2_v2" });
+        expect(found).toContain("labs:trustedLaunch = true: expected false with vmSize Standard_A2_v2: the Av2 series does not support Trusted Launch (or choose a size that does, such as Standard_B2s)");
+    });
+
+    it.each([
+        ["Mars/Olympus", ""],
+        ["Europe/Berlin", "; for Europe/Berlin that is W. Europe Standard Time"],
+        ["w. europe standard time", "; for w. europe standard time that is W. Europe Standard Time"],
+    ])("refuses the auto-shutdown time zone %s, naming the Windows id where there is one", (zone, hint) => {
+        expect(only({ autoShutdownTimeZone: zone })).toBe(`labs:autoShutdownTimeZone = "${zone}": expected a Windows time zone id (tzutil /l lists them) such as UTC, GMT Standard Time or W. Europe Standard Time${hint}`);
+    });
+});
+
+describe("combinations that plan but cannot succeed", () => {
+    it("refuses rmsOutboundInternet false while a forest has a SQL server, which downloads its installer", () => {
+        expect(only({ labs: ["rms-lab"], rmsOutboundInternet: false })).toBe(
+            "labs:rmsOutboundInternet = false: expected true while a forest has a sql server (jog-sql1, gitw-rms1): SQL Server Express's installer downloads from the Internet, and without the NAT gateway the servers' subnet has no outbound path",
+        );
+    });
+});
