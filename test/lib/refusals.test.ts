@@ -214,7 +214,7 @@ describe("VM sizes, images and time zones", () => {
     });
 
     it("judges each RMS forest's own image", () => {
-        const found = problems({ labs: ["rms-lab"], trustedLaunch: true, rmsLabs: undefined, vmSize: "Standard_A2_v2" });
+        const found = problems({ labs: ["rms-lab"], trustedLaunch: true, vmSize: "Standard_A2_v2" });
         expect(found).toContain("labs:trustedLaunch = true: expected false with vmSize Standard_A2_v2: the Av2 series does not support Trusted Launch (or choose a size that does, such as Standard_B2s)");
     });
 
