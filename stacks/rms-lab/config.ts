@@ -116,6 +116,10 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
         else if (text && !("error" in parsed) && reservedProblem(parsed)) s.problem(reservedProblem(parsed) ?? "");
         return text;
     });
+    // A route-based tunnel without BGP routes only the local network gateway's prefixes: none means no route home.
+    if (vpnEnabled && homeSpacesSetting.isSet && Array.isArray(homeSpacesSetting.parsed()) && homeSpaces.length === 0) {
+        homeSpacesSetting.problem("at least one home network for the tunnels to route to, e.g. [192.168.0.0/16] (or set rmsVpnEnabled false)", []);
+    }
     const homeIpSetting = reader.get("rmsHomePublicIp");
     const homePublicIp = typeof homeIpSetting.value === "string" ? homeIpSetting.value : "";
     if (vpnEnabled) {
@@ -149,8 +153,8 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
     // Entra compares user principal names without regard to case: alice and Alice are one user
     // (and one Pulumi resource name), so the second would fail the deployment.
     const userNames = new Map<string, string>();
-    const users = reader
-        .get("rmsTenantUsers")
+    const usersSetting = reader.get("rmsTenantUsers");
+    const users = usersSetting
         .items("a list of user names such as [aip-admin, alice]")
         .map((s) => {
             const name = s.string("a user name: letters, digits, '.', '-' or '_'", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v));
@@ -164,6 +168,9 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
             return name;
         })
         .filter((u): u is string => u !== undefined);
+    if (tenantEnabled && Array.isArray(usersSetting.parsed()) && (usersSetting.parsed() as unknown[]).length === 0) {
+        usersSetting.problem("at least one user name: the first is made the AIP super user, so the group needs one", []);
+    }
 
     const outboundSetting = reader.get("rmsOutboundInternet");
     const outboundInternet = outboundSetting.boolean() ?? true;

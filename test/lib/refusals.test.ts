@@ -234,3 +234,17 @@ describe("combinations that plan but cannot succeed", () => {
         );
     });
 });
+
+describe("more combinations that would deploy a lab that does not work", () => {
+    it("refuses tunnels with no home network to route to", () => {
+        expect(only({ labs: ["rms-lab"], rmsHomeAddressSpaces: [] })).toBe(
+            "labs:rmsHomeAddressSpaces = []: expected at least one home network for the tunnels to route to, e.g. [192.168.0.0/16] (or set rmsVpnEnabled false)",
+        );
+    });
+
+    it("refuses Entra test users switched on with no user", () => {
+        expect(only({ labs: ["rms-lab"], rmsTenantEnabled: true, rmsTenantDomain: "contoso.onmicrosoft.com", rmsTenantUsers: [] })).toBe(
+            "labs:rmsTenantUsers = []: expected at least one user name: the first is made the AIP super user, so the group needs one",
+        );
+    });
+});
