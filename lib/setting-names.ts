@@ -8,6 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { load as parseYaml } from "js-yaml";
 import { type Problems, isConfigSecret } from "./config";
 
+/** Namespaces with a reader besides the labs: the providers the program uses, and Pulumi's own. */
+const READERS = ["pulumi", "azure-native", "aws", "azuread", "random", "command"];
+
 /** The keys Pulumi.yaml declares under `config:`, without namespace; undefined when the file is not there. */
 export function declaredSettings(projectDir = path.resolve(__dirname, "..")): string[] | undefined {
     const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(projectDir, f)).find((f) => fs.existsSync(f));
@@ -18,12 +21,24 @@ export function declaredSettings(projectDir = path.resolve(__dirname, "..")): st
 
 /**
  * Records a problem for every `<namespace>:` key set in the stack that Pulumi.yaml does not
- * declare, naming the nearest declared key when one is close (edit distance at most a third of
+ * declare, and for keys of a namespace neither the labs nor a provider of theirs reads, naming the nearest declared key when one is close (edit distance at most a third of
  * the name). Keys of other namespaces (providers' `azure-native:location`, `aws:region`) are theirs.
  */
 export function checkSettingNames(problems: Problems, namespace = "labs", declared = declaredSettings()): void {
     if (!declared) return;
     for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        const [space] = key.split(":");
+        if (space !== namespace && !READERS.includes(space)) {
+            // `lab:owner` or `lasb:owner`: a namespace nothing reads, so the setting would be ignored.
+            problems.list.push({
+                setting: key,
+                value,
+                secret: isConfigSecret(key),
+                expected: "a setting someone reads",
+                text: `${key} = ${isConfigSecret(key) ? "[secret]" : JSON.stringify(value)}: no lab or provider reads the ${space}: namespace; the labs' settings are ${namespace}:<name> (pulumi config set ${key.slice(space.length + 1)} <value> puts it there)`,
+            });
+            continue;
+        }
         if (!key.startsWith(`${namespace}:`)) continue;
         const name = key.slice(namespace.length + 1);
         if (declared.includes(name)) continue;

@@ -4,6 +4,7 @@
 // learn.microsoft.com/azure/vpn-gateway/about-gateway-skus, gateway-sku-consolidation
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
+import { azureRegion } from "./azure-facts";
 import { ConfigError } from "./config";
 
 export const VPN_SKUS = ["VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"] as const;
@@ -63,6 +64,10 @@ export class VpnGateway extends pulumi.ComponentResource {
         super("labs:azure:VpnGateway", gatewayName, {}, opts);
         const sku = args.sku ?? "VpnGw1AZ";
         if (!VPN_SKUS.includes(sku)) throw new ConfigError([{ setting: `VpnGateway(${gatewayName}).sku`, value: sku, expected: `one of ${VPN_SKUS.join(", ")} (non-AZ SKUs can no longer be created)` }]);
+        const region = typeof args.location === "string" ? azureRegion(args.location) : undefined;
+        if (region && !region.availabilityZones) {
+            throw new ConfigError([{ setting: `VpnGateway(${gatewayName}).location`, value: args.location, expected: `a region with availability zones: AZ gateway SKUs and their zone-redundant public IPs need them, and ${region.displayName} has none` }]);
+        }
         this.args = args;
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
 

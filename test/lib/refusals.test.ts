@@ -248,3 +248,11 @@ describe("more combinations that would deploy a lab that does not work", () => {
         );
     });
 });
+
+describe("setting namespaces", () => {
+    it("refuses a setting in a namespace nothing reads, and leaves the providers' own alone", () => {
+        expect(only({ "lab:owner": "me", "azure-native:location": "westeurope", "aws:region": "eu-west-1", "pulumi:disable-default-providers": '["aws"]' })).toBe(
+            'lab:owner = "me": no lab or provider reads the lab: namespace; the labs\' settings are labs:<name> (pulumi config set owner <value> puts it there)',
+        );
+    });
+});
