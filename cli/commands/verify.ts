@@ -9,6 +9,7 @@ import { dnsLabProbes } from "../../stacks/dns-lab/verify";
 import { RMS_CHECKS, rmsLabProbes } from "../../stacks/rms-lab/verify";
 import { UserError } from "../engine/errors";
 import { type Wire, type WireObject, mask } from "../engine/wire";
+import { evaluateForLab } from "./plan";
 import type { Check, Probe, ProbeBuilder, ProbeContext } from "../verify/model";
 import { type Cli, type Runner, lastError, loginProblem, spawnRunner } from "../verify/runner";
 import { renderTable, runProbes, selectedChecks, toJson } from "../verify/run";
@@ -52,7 +53,6 @@ export function defaultDeps(json: boolean, write: (text: string) => void): Verif
         pollMs: 30_000,
         heartbeatMs: 60_000,
         async plannedOutputs(stack, lab) {
-            const { evaluateForLab } = require("./plan") as typeof import("./plan");
             const plan = await evaluateForLab({ stack, lab });
             return mask(plan.outputs as Wire) as Record<string, unknown>;
         },

@@ -60,7 +60,7 @@ export function spawnRunner(env: NodeJS.ProcessEnv = process.env): Runner {
             });
             child.on("close", (code) => {
                 if (timer) clearTimeout(timer);
-                if (timedOut) resolve({ code: -1, stdout, stderr: `${stderr}\ntimed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`.trim() });
+                if (timedOut) resolve({ code: -1, stdout, stderr: `${stderr}\ntimed out after ${Math.round((options.timeoutMs ?? 0) / 100) / 10} s`.trim() });
                 else resolve({ code: code ?? 1, stdout, stderr });
             });
         });
