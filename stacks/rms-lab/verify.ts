@@ -1,7 +1,7 @@
 // `labs verify` for the RMS lab, per forest: from inside each server (one Run Command per VM,
 // scripts/Test-LabServer.ps1 with the checks its roles call for) the DC answers DNS and LDAP,
-// forwards to and trusts the other forests, publishes its CA; members are joined with a sound
-// secure channel; AD RMS answers on its licensing and certification URLs; SQL Express holds its
+// forwards to and trusts the other forests, publishes its CA, and reaches AD RMS's licensing and
+// certification URLs; members are joined with a sound secure channel; SQL Express holds its
 // configuration database; AD FS is installed. From Azure: each tunnel and peering is Connected.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -73,17 +73,21 @@ function serverProbe(forest: ForestOutput, server: ServerOutput, remotes: string
     if (!dc) throw new Error(`the rms-lab outputs list no DC in forest ${forest.name}`);
     const log = `${LOG} on ${server.name} (its reach output has the command that shows it)`;
     const at = (what: string) => `${server.name}: ${what}`;
+    const rmsServer = forest.servers.find((s) => s.roles.includes("rms"));
+    const rmsLog = `${LOG} on ${rmsServer?.name ?? "the AD RMS server"} (install-rms step); its IIS and AD RMS event logs`;
     const checks: Check[] = [];
     if (server === dc) {
         checks.push(check("dc-dns-ldap", at(forest.domain), "SRV and LDAP answer", log));
         for (const r of remotes) checks.push(check("forwarders", at(r), "forwarder zone, SRV resolves", log));
         for (const r of remotes) checks.push(check("forest-trust", at(r), "BiDirectional forest trust, verified", `${LOG} on the first forest's DC (its forest-trust step), and nltest /sc_verify on ${server.name}`));
         if (forest.certificateAuthority) checks.push(check("ca-published", at(forest.certificateAuthority), "published in AD, answers certutil -ping", log));
+        // Asked from the DC, as a client would: a server asking its own name with Windows
+        // authentication can meet the loopback check instead of AD RMS.
+        if (forest.rmsClusterUrl) {
+            for (const p of ["/_wmcs/licensing/license.asmx", "/_wmcs/certification/certification.asmx"]) checks.push(check("rms-urls", at(`${forest.rmsClusterUrl}${p}`), "HTTP 200", rmsLog));
+        }
     } else {
         checks.push(check("member-joined", at(server.name), `member of ${forest.domain}, secure channel holds`, log));
-    }
-    if (server.roles.includes("rms") && forest.rmsClusterUrl) {
-        for (const p of ["/_wmcs/licensing/license.asmx", "/_wmcs/certification/certification.asmx"]) checks.push(check("rms-urls", at(`${forest.rmsClusterUrl}${p}`), "HTTP 200", log));
     }
     if (server.roles.includes("sql") && forest.rmsClusterUrl) checks.push(check("sql-rms-db", at("SQLEXPRESS"), "MSSQL$SQLEXPRESS running, AD RMS configuration database present", log));
     if (server.roles.includes("adfs")) checks.push(check("adfs-installed", at(server.name), "ADFS-Federation installed", log));

@@ -33,11 +33,17 @@ const RMS_URLS = (base: string) => [`${base}/_wmcs/licensing/license.asmx`, `${b
 function lines(verdict: "PASS" | "FAIL"): Record<string, string[]> {
     const v = (kind: string, target: string, found: string) => `VERIFY|${kind}|${target}|${verdict}|${found}`;
     return {
-        "jog-dc1": [v("dc-dns-ldap", "jog.local", "SRV jog-dc1.jog.local; LDAP DC=jog,DC=local"), v("forwarders", "geekintheweeds.com", "zone Forwarder to 10.120.0.4"), v("forest-trust", "geekintheweeds.com", "direction BiDirectional"), v("ca-published", "JOG-ROOT-CA", "enrollment services in AD: JOG-ROOT-CA")],
-        "jog-rms1": [v("member-joined", "JOG-RMS1", "domain jog.local, secure channel holds"), ...RMS_URLS("http://jog-rms1.jog.local").map((u) => v("rms-urls", u, verdict === "PASS" ? "HTTP 200" : "HTTP 503"))],
+        "jog-dc1": [
+            v("dc-dns-ldap", "jog.local", "SRV jog-dc1.jog.local; LDAP DC=jog,DC=local"), v("forwarders", "geekintheweeds.com", "zone Forwarder to 10.120.0.4"), v("forest-trust", "geekintheweeds.com", "direction BiDirectional"),
+            v("ca-published", "JOG-ROOT-CA", "enrollment services in AD: JOG-ROOT-CA"), ...RMS_URLS("http://jog-rms1.jog.local").map((u) => v("rms-urls", u, verdict === "PASS" ? "HTTP 200" : "HTTP 503")),
+        ],
+        "jog-rms1": [v("member-joined", "JOG-RMS1", "domain jog.local, secure channel holds")],
         "jog-sql1": [v("member-joined", "JOG-SQL1", "domain jog.local"), v("sql-rms-db", "SQLEXPRESS", verdict === "PASS" ? "service Running; DRMS_Config_jog_local present" : "service Stopped; DRMS_Config_jog_local missing")],
-        "gitw-dc1": [v("dc-dns-ldap", "geekintheweeds.com", "SRV"), v("forwarders", "jog.local", "zone Forwarder"), v("forest-trust", "jog.local", verdict === "PASS" ? "direction BiDirectional" : "direction Outbound"), v("ca-published", "GITW-ROOT-CA", "published")],
-        "gitw-rms1": [v("member-joined", "GITW-RMS1", "domain geekintheweeds.com"), ...RMS_URLS("http://gitw-rms1.geekintheweeds.com").map((u) => v("rms-urls", u, "HTTP")), v("sql-rms-db", "SQLEXPRESS", "service")],
+        "gitw-dc1": [
+            v("dc-dns-ldap", "geekintheweeds.com", "SRV"), v("forwarders", "jog.local", "zone Forwarder"), v("forest-trust", "jog.local", verdict === "PASS" ? "direction BiDirectional" : "direction Outbound"),
+            v("ca-published", "GITW-ROOT-CA", "published"), ...RMS_URLS("http://gitw-rms1.geekintheweeds.com").map((u) => v("rms-urls", u, "HTTP")),
+        ],
+        "gitw-rms1": [v("member-joined", "GITW-RMS1", "domain geekintheweeds.com"), v("sql-rms-db", "SQLEXPRESS", "service")],
         "gitw-adfs1": [v("member-joined", "GITW-ADFS1", "domain"), v("adfs-installed", "GITW-ADFS1", verdict === "PASS" ? "ADFS-Federation Installed" : "ADFS-Federation Available")],
     };
 }
@@ -68,9 +74,10 @@ describe("rms-lab verify", () => {
         expect(run.code).toBe(0);
         const invoke = (vm: string) => fakes.calls().find((c) => c.command === "vm run-command invoke" && c.options["--name"] === vm)!;
         const params = (vm: string) => Object.fromEntries((invoke(vm).options["--parameters"] as string[]).map((p) => [p.slice(0, p.indexOf("=")), decode(p.slice(p.indexOf("=") + 1))]));
-        expect(params("jog-dc1")).toEqual({ DomainName: "jog.local", Checks: "dc-dns-ldap,forwarders,forest-trust,ca-published", DomainControllerIp: "10.110.0.4", RemoteDomains: "geekintheweeds.com", CaName: "JOG-ROOT-CA", ClusterUrl: "http://jog-rms1.jog.local" });
+        expect(params("jog-dc1")).toEqual({ DomainName: "jog.local", Checks: "dc-dns-ldap,forwarders,forest-trust,ca-published,rms-urls", DomainControllerIp: "10.110.0.4", RemoteDomains: "geekintheweeds.com", CaName: "JOG-ROOT-CA", ClusterUrl: "http://jog-rms1.jog.local" });
         expect(params("jog-sql1").Checks).toBe("member-joined,sql-rms-db");
-        expect(params("gitw-rms1").Checks).toBe("member-joined,rms-urls,sql-rms-db");
+        expect(params("gitw-rms1").Checks).toBe("member-joined,sql-rms-db");
+        expect(params("jog-rms1").Checks).toBe("member-joined");
         expect(params("gitw-adfs1").Checks).toBe("member-joined,adfs-installed");
         expect(invoke("jog-dc1").options["--resource-group"]).toBe("rg-rms-legacy-dev");
         expect(fs.readFileSync((invoke("jog-dc1").options["--scripts"] as string[])[0].slice(1), "utf8")).toBe(script("Test-LabServer"));
@@ -84,6 +91,7 @@ describe("rms-lab verify", () => {
         expect(row(run.out, "forest-trust", "gitw-dc1: jog.local")).toMatch(/direction Outbound$/);
         expect(row(run.out, "sql-rms-db", "jog-sql1")).toMatch(/service Stopped; DRMS_Config_jog_local missing$/);
         expect(row(run.out, "vpn-connected", "con-rms-legacy-home")).toMatch(/NotConnected$/);
+        expect(row(run.out, "rms-urls", "jog-dc1: http://jog-rms1.jog.local/_wmcs/certification/certification.asmx")).toMatch(/HTTP 503$/);
         expect(row(run.out, "peering-connected", "vnet-rms-modern/peer-modern-to-legacy")).toMatch(/Disconnected$/);
         expect(run.out).toMatch(/ {2}adfs-installed gitw-adfs1: gitw-adfs1\n {4}likely cause: the install-adfs step did not finish\n {4}read: C:\\ProgramData\\Labs\\rms-lab\.log on gitw-adfs1/);
     });
