@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
         .option("-l, --lab <name>", "verify only this lab")
         .option("--only <check...>", "run only these checks, e.g. --only forest-trust vpn-connected")
         .option("--json", "print the results as JSON (progress goes to stderr)")
-        .option("--dry-run", "print every check and the exact commands, calling nothing")
+        .option("--dry-run", "print every check and the exact commands, calling nothing in Azure or AWS (outputs from pulumi stack output, or the offline plan)")
         .option("--wait-minutes <minutes>", "how long a check waits for data to arrive (Log Analytics rows, Athena)", "15")
         .option("--parallel <n>", "probes run at once", "4")
         .action(async (opts) => {

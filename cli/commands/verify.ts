@@ -158,7 +158,7 @@ async function signIn(clis: Cli[], runner: Runner): Promise<void> {
 function renderDryRun(stack: string, source: string, probes: Array<{ probe: Probe; checks: Check[] }>, scratchDir: string, json: boolean): string {
     const planned = probes.map(({ probe, checks }) => ({ lab: probe.lab, probe: probe.label, checks: checks.map((c) => ({ check: c.kind, target: c.target, expected: c.expected })), commands: probe.commands(checks, scratchDir) }));
     if (json) return JSON.stringify({ stack, source, scripts: scratchDir, probes: planned }, null, 2);
-    const lines = [`labs verify would run these checks for stack '${stack}' (outputs from ${source}), calling nothing now:`];
+    const lines = [`labs verify would run these checks for stack '${stack}' (outputs from ${source}); nothing has been called in Azure or AWS:`];
     for (const p of planned) {
         lines.push("", `${p.lab}: ${p.probe}`);
         for (const c of p.checks) lines.push(`  - ${c.check}  ${c.target}  (expect ${c.expected})`);

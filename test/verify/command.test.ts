@@ -1,6 +1,6 @@
 // `labs verify` as a command, through fake CLIs on PATH: exit 2 with one line naming the fix
 // for a missing CLI, a missing login, a stack or lab not deployed, a bad flag; --json;
-// --dry-run calling nothing; time limits on a CLI that hangs; progress while probes run.
+// --dry-run calling nothing in the clouds; time limits on a CLI that hangs; progress while probes run.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { defaultDeps } from "../../cli/commands/verify";
@@ -106,7 +106,7 @@ describe("labs verify --json and --dry-run", () => {
         const fakes = fakeClis({ rules: [stackOutputs(DNS)] });
         const run = await verify(fakes, { dryRun: true });
         expect(run.code).toBe(0);
-        expect(run.out).toContain("(outputs from the deployed stack (pulumi stack output --stack dev)), calling nothing now:");
+        expect(run.out).toContain("(outputs from the deployed stack (pulumi stack output --stack dev)); nothing has been called in Azure or AWS:");
         expect(run.out).toContain("  - dns-lookup  azuredns -> azuredns1.abc.bx.internal.cloudapp.net  (expect 10.101.0.5)");
         expect(run.out).toMatch(/\$ az vm run-command invoke --resource-group rg-dns-lab-dev --name azuredns --command-id RunPowerShellScript --scripts @\S+dns-lab-azuredns\.ps1 --output json/);
         expect(fakes.calls().map((c) => c.command)).toEqual(["stack output"]);
