@@ -1,6 +1,6 @@
 // `labs verify` for the DNS lab: from the stack outputs, the lookups each VM must get right
-// (the `checks` output, one per pattern's promise), the PowerShell that performs them through
-// Azure Run Command, and reading its answer. One probe per VM: a VM runs one command at a time.
+// (the `checks` output, one per pattern's promise), scripts/Test-NameResolution.ps1 performing
+// them through Azure Run Command, and reading its answer. One probe per VM: a VM runs one command at a time.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Check, type Outcome, type Probe, commandLine } from "../../cli/verify/model";
@@ -35,19 +35,19 @@ export function dnsLabProbes(outputs: Record<string, unknown>): Probe[] {
             }),
         );
         const names = (selected: Check[]) => selected.map((s) => s.target.slice(`${vm} -> `.length));
-        const scriptFile = (dir: string, selected: Check[]) => {
-            const file = path.join(dir, `dns-lab-${vm}.ps1`);
-            fs.writeFileSync(file, resolveScript(names(selected)));
-            return file;
+        const args = (dir: string, selected: Check[]) => {
+            const file = path.join(dir, "dns-lab-Test-NameResolution.ps1");
+            fs.writeFileSync(file, RESOLVE_SCRIPT);
+            return runCommandArgs(resourceGroup, vm, file, namesParameter(names(selected)));
         };
         return {
             lab: LAB,
             label: `${vm} (Run Command)`,
             clis: ["az"],
             checks,
-            commands: (selected, dir) => [commandLine("az", runCommandArgs(resourceGroup, vm, scriptFile(dir, selected)))],
+            commands: (selected, dir) => [commandLine("az", args(dir, selected))],
             async run(ctx, selected) {
-                const answer = await invokeRunCommand(ctx, runCommandArgs(resourceGroup, vm, scriptFile(ctx.scratchDir, selected)));
+                const answer = await invokeRunCommand(ctx, args(ctx.scratchDir, selected));
                 if (!answer.ok) return selected.map(() => ({ pass: false, got: `Run Command failed: ${answer.error}` }));
                 return gradeLookups(selected, answer.stdout);
             },
@@ -55,23 +55,15 @@ export function dnsLabProbes(outputs: Record<string, unknown>): Probe[] {
     });
 }
 
-/** PowerShell that resolves each name with DNS only and prints one `RESOLVE|name|ips|error` line per name. */
-export function resolveScript(names: string[]): string {
+/** The script each VM runs: resolves the names it is given with DNS only, one `RESOLVE|name|ips|error` line each. */
+export const RESOLVE_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "Test-NameResolution.ps1"), "utf8");
+
+/** The script's `Names` parameter; refuses anything but DNS names, since it travels on a command line. */
+export function namesParameter(names: string[]): Record<string, string> {
     for (const n of names) {
-        if (!/^[A-Za-z0-9.-]+$/.test(n)) throw new Error(`refusing to put '${n}' in a script: not a DNS name`);
+        if (!/^[A-Za-z0-9.-]+$/.test(n)) throw new Error(`refusing to pass '${n}' to a VM: not a DNS name`);
     }
-    const list = names.map((n) => `'${n}'`).join(",");
-    return [
-        `foreach ($n in @(${list})) {`,
-        "  try {",
-        "    $ips = @(Resolve-DnsName -Name $n -Type A -DnsOnly -QuickTimeout -ErrorAction Stop | Where-Object { $_.Type -eq 'A' } | ForEach-Object { $_.IPAddress }) -join ','",
-        '    Write-Output "RESOLVE|$n|$ips|"',
-        "  } catch {",
-        "    $msg = $_.Exception.Message -replace '[|\\r\\n]', ' '",
-        '    Write-Output "RESOLVE|$n||$msg"',
-        "  }",
-        "}",
-    ].join("\n");
+    return { Names: names.join(",") };
 }
 
 /** Grades each lookup from the script's output: a pass when the expected address is among the answers. */

@@ -2,7 +2,7 @@
 // that VM must resolve, read back and graded, through a fake az on PATH.
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { resolveScript } from "../../stacks/dns-lab/verify";
+import { RESOLVE_SCRIPT, namesParameter } from "../../stacks/dns-lab/verify";
 import { SIGNED_IN, fakeClis, row, runCommandAnswer, stackOutputs, verify } from "../verify/harness";
 
 const OUTPUTS = {
@@ -36,9 +36,12 @@ describe("dns-lab verify", () => {
         expect(run.out).toContain("2 of 3 checks failed.");
         const invokes = fakes.calls().filter((c) => c.command === "vm run-command invoke");
         expect(invokes.map((c) => c.options["--name"]).sort()).toEqual(["azuredns", "azuredns1"]);
-        const script = fs.readFileSync((invokes.find((c) => c.options["--name"] === "azuredns1")!.options["--scripts"] as string[])[0].slice(1), "utf8");
-        expect(script).toBe(resolveScript(["azuredns.abc.bx.internal.cloudapp.net", "app.dnslab.internal"]));
-        expect(script).toContain("Resolve-DnsName -Name $n -Type A -DnsOnly");
+        const azuredns1 = invokes.find((c) => c.options["--name"] === "azuredns1")!;
+        expect(azuredns1.options["--parameters"]).toEqual(["Names=azuredns.abc.bx.internal.cloudapp.net,app.dnslab.internal"]);
+        const script = fs.readFileSync((azuredns1.options["--scripts"] as string[])[0].slice(1), "utf8");
+        expect(script).toBe(RESOLVE_SCRIPT);
+        expect(script).toContain("Resolve-DnsName -Name $n -Type A -DnsOnly -QuickTimeout");
+        expect(script).toMatch(/param\(\s*\[Parameter\(Mandatory = \$true\)\] \[string\] \$Names\s*\)/);
     });
 
     it("passes when every VM resolves every name it must", async () => {
@@ -68,7 +71,8 @@ describe("dns-lab verify", () => {
         expect(row(run.out, "dns-lookup", "app.dnslab.internal")).toContain("Run Command failed: (Conflict) Operation 'runCommand' is not allowed since the VM is deallocated.");
     });
 
-    it("refuses to put anything but a DNS name into the script", () => {
-        expect(() => resolveScript(["x'; Remove-Item C:\\ -Recurse; '"])).toThrowError(/not a DNS name/);
+    it("refuses to pass anything but a DNS name to a VM", () => {
+        expect(() => namesParameter(["x'; Remove-Item C:\\ -Recurse; '"])).toThrowError(/not a DNS name/);
+        expect(namesParameter(["a.b", "c-d.e"])).toEqual({ Names: "a.b,c-d.e" });
     });
 });

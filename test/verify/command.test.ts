@@ -108,7 +108,7 @@ describe("labs verify --json and --dry-run", () => {
         expect(run.code).toBe(0);
         expect(run.out).toContain("(outputs from the deployed stack (pulumi stack output --stack dev)); nothing has been called in Azure or AWS:");
         expect(run.out).toContain("  - dns-lookup  azuredns -> azuredns1.abc.bx.internal.cloudapp.net  (expect 10.101.0.5)");
-        expect(run.out).toMatch(/\$ az vm run-command invoke --resource-group rg-dns-lab-dev --name azuredns --command-id RunPowerShellScript --scripts @\S+dns-lab-azuredns\.ps1 --output json/);
+        expect(run.out).toMatch(/\$ az vm run-command invoke --resource-group rg-dns-lab-dev --name azuredns --command-id RunPowerShellScript --scripts @\S+dns-lab-Test-NameResolution\.ps1 --parameters Names=azuredns1\.abc\.bx\.internal\.cloudapp\.net --output json/);
         expect(fakes.calls().map((c) => c.command)).toEqual(["stack output"]);
     });
 
