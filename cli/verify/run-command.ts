@@ -9,6 +9,11 @@ import { runJson } from "./runner";
 /** A Run Command that did not come back within this is reported as failed (a DC check waits for LDAP and DNS). */
 export const RUN_COMMAND_TIMEOUT_MS = 20 * 60 * 1000;
 
+/**
+ * `az vm run-command invoke` arguments. Parameters become the script's named parameters; az
+ * splits each at its first `=` (azure-cli vm custom.py, run_command_invoke), so base64 values
+ * ending in `=` arrive whole.
+ */
 export function runCommandArgs(resourceGroup: string, vm: string, scriptFile: string, parameters: Record<string, string> = {}): string[] {
     const params = Object.entries(parameters).map(([k, v]) => `${k}=${v}`);
     return [
