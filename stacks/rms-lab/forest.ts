@@ -57,6 +57,8 @@ export class AdForest extends pulumi.ComponentResource {
     /** Every step by `<server>/<step>`, e.g. `jog-dc1/promote-dc`. */
     readonly steps: Record<string, compute.VirtualMachineRunCommandByVirtualMachine> = {};
     readonly rmsClusterUrl?: string;
+    /** The enterprise root CA's common name, when the DC runs AD CS. */
+    readonly caCommonName?: string;
     /** The AD RMS service account's and cluster key's passwords (secret), when the forest runs AD RMS. */
     rmsServicePassword?: pulumi.Output<string>;
     rmsClusterKeyPassword?: pulumi.Output<string>;
@@ -75,6 +77,7 @@ export class AdForest extends pulumi.ComponentResource {
         this.safeModePassword = pulumi.secret(this.password("dsrm-password"));
         this.adminUser = `${spec.netbios}\\${args.windows.adminUsername}`;
         this.dc = spec.servers.find((s) => s.roles.includes("dc"))!;
+        if (this.dc.roles.includes("adcs")) this.caCommonName = `${spec.netbios}-ROOT-CA`;
 
         const natGatewayId = args.outboundInternet ? createOutboundNat(`ng-rms-${spec.name}`, { ...common, location: args.location }, this).id : undefined;
 
@@ -180,8 +183,8 @@ export class AdForest extends pulumi.ComponentResource {
                 DomainName: spec.domain,
                 ...domainAdmin,
                 ConditionalForwarders: args.forwardTo.map((f) => `${f.zone}=${f.ip}`).join(";"),
-                InstallCertificateAuthority: this.dc.roles.includes("adcs") ? "true" : "false",
-                CaCommonName: `${spec.netbios}-ROOT-CA`,
+                InstallCertificateAuthority: this.caCommonName ? "true" : "false",
+                CaCommonName: this.caCommonName ?? `${spec.netbios}-ROOT-CA`,
                 RmsServiceAccount: rms ? RMS_SERVICE_ACCOUNT : "",
             },
             protectedParameters: { AdminPassword: this.adminPassword, ...(rmsServicePassword ? { RmsServicePassword: rmsServicePassword } : {}) },
