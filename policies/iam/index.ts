@@ -16,6 +16,9 @@ import {
     parseDocument,
     requiresExternalId,
 } from "./analyzer";
+import { tagScoped } from "./conditions";
+import { escalations } from "./escalation";
+import { openStatements } from "./principals";
 
 /** Allow statements of every identity document on the resource (Deny statements only narrow access). */
 function allowStatements(type: string, props: Props): Statement[] {
@@ -83,23 +86,63 @@ export const iamNoWildcardWrite = identityPolicy(
         remediationSteps: "Scope the statement's Resource to the ARNs the action changes (its own bucket, key, role...). Read-only actions on * are fine.",
         refs: { checkov: ["CKV_AWS_290", "CKV_AWS_289", "CKV_AWS_111", "CKV_AWS_109"], cdkNag: ["AwsSolutions-IAM5"] },
     },
-    async (statements) => {
-        const findings: Finding[] = [];
-        for (const s of statements.filter(onAnyResource)) {
-            // `*` and `service:*` are findings of their own policies; here, the named and partly-wildcarded actions.
-            const patterns = s.actions.filter((a) => !isFullAdmin(a) && !isServiceWildcard(a));
-            const seen = new Set<string>();
-            for (const action of (await Promise.all(patterns.map(expand))).flat()) {
-                const info = await classify(action);
-                // iam:PassRole on * is iam-no-passrole-wildcard's finding.
-                if (isReadOnly(info) || !info.scopable || seen.has(info.action) || info.action === "iam:PassRole") continue;
-                seen.add(info.action);
-                const level = info.level === "Unknown" ? "an action IAM's reference data does not know" : `a ${info.level.toLowerCase()} action`;
-                findings.push({ finding: `Action::${info.action}`, message: `${s.label} allows ${info.action} (${level}) on any resource` });
-            }
+    (statements) => wildcardWrites(statements, "mandatory"),
+);
+
+/**
+ * Scopable write actions granted on any resource, each once per statement. A statement limited by
+ * resource tags (tag-based access control) is "advisory" material, except for IAM's own actions:
+ * tags never make writes to IAM on `*` acceptable, since whoever can write IAM can change the tags.
+ */
+async function wildcardWrites(statements: Statement[], want: "mandatory" | "advisory"): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const s of statements.filter(onAnyResource)) {
+        const tags = tagScoped(s);
+        // `*` and `service:*` are findings of their own policies; here, the named and partly-wildcarded actions.
+        const patterns = s.actions.filter((a) => !isFullAdmin(a) && !isServiceWildcard(a));
+        const seen = new Set<string>();
+        for (const action of (await Promise.all(patterns.map(expand))).flat()) {
+            const info = await classify(action);
+            // iam:PassRole on * is iam-no-passrole-wildcard's finding.
+            if (isReadOnly(info) || !info.scopable || seen.has(info.action) || info.action === "iam:PassRole") continue;
+            const lowered = tags !== undefined && !info.action.startsWith("iam:");
+            if ((want === "advisory") !== lowered) continue;
+            seen.add(info.action);
+            const level = info.level === "Unknown" ? "an action IAM's reference data does not know" : `a ${info.level.toLowerCase()} action`;
+            findings.push({ finding: `Action::${info.action}`, message: `${s.label} allows ${info.action} (${level}) on any resource${lowered ? ` whose tags match (${tags})` : ""}` });
         }
-        return findings;
+    }
+    return findings;
+}
+
+export const iamWildcardWriteTagScoped = identityPolicy(
+    {
+        name: "iam-wildcard-write-tag-scoped",
+        family: "iam",
+        description: "Write actions on Resource * that only tag conditions (aws:ResourceTag) limit are reported for review.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        remediationSteps: "Prefer the ARNs the action changes; if tags must decide, make sure the principal cannot set those tags itself (deny aws:TagKeys on tag and create actions).",
+        refs: { checkov: ["CKV_AWS_290"], cloudsplaining: ["InfrastructureModification"] },
     },
+    (statements) => wildcardWrites(statements, "advisory"),
+);
+
+export const iamNoPrivilegeEscalation = identityPolicy(
+    {
+        name: "iam-no-privilege-escalation",
+        family: "iam",
+        description: "No IAM policy grants a known privilege-escalation method (iam:Put*Policy, iam:CreateAccessKey, iam:PassRole with a compute create...) on resources it does not name one by one.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Remove the permission, or name the exact user, role, policy or function it applies to; never ${aws:username}, a prefix wildcard or *.",
+        refs: { checkov: ["CKV_AWS_286", "CKV_AWS_110"], kics: ["user_with_privilege_escalation_by_actions_iam_PutUserPolicy"], cloudsplaining: ["PrivilegeEscalation"] },
+    },
+    async (statements) =>
+        (await escalations(statements)).map((e) => ({
+            finding: `Method::${e.method.name}`,
+            message: `${e.statements.join(" and ")} grant${e.statements.length > 1 ? "" : "s"} ${e.method.actions.join(" + ")} on resources chosen by pattern: the ${e.method.name} privilege escalation`,
+        })),
 );
 
 export const iamNoNotAction = identityPolicy(
@@ -174,15 +217,15 @@ export const iamTrustNoWildcardPrincipal = resourcePolicy(
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Name the accounts, roles or services that may assume the role.",
-        refs: { checkov: ["CKV_AWS_60"] },
+        refs: { checkov: ["CKV_AWS_60"], kics: ["iam_role_allows_all_principals_to_assume"] },
     },
     ["aws:iam/role:Role"],
     (props) =>
-        trustStatements(props).flatMap((s) => {
-            if (s.principal === "*" || (s.principal?.AWS ?? []).includes("*")) return [{ finding: `Statement::${s.label}`, message: `${s.label} lets any AWS principal assume the role` }];
-            if (s.notPrincipal) return [{ finding: `Statement::${s.label}`, message: `${s.label} uses NotPrincipal: every AWS principal but the ones named may assume the role` }];
-            return [];
-        }),
+        openStatements(trustStatements(props)).map(({ statement: s, principal }) =>
+            s.notPrincipal
+                ? { finding: `Statement::${s.label}`, message: `${s.label} uses NotPrincipal: every AWS principal but the ones named may assume the role` }
+                : { finding: `Statement::${s.label}`, message: `${s.label} lets any AWS principal assume the role (${principal}, and no condition limits the caller to known accounts or organisations)` },
+        ),
 );
 
 export const iamTrustCrossAccountExternalId = resourcePolicy(
@@ -214,4 +257,4 @@ export const iamTrustCrossAccountExternalId = resourcePolicy(
     },
 );
 
-export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustCrossAccountExternalId];
+export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamWildcardWriteTagScoped, iamNoPrivilegeEscalation, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustCrossAccountExternalId];

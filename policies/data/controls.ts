@@ -1,0 +1,91 @@
+// Protective controls switched off: resources that exist, look configured, and do not protect.
+// Each asks one question: can this resource exist with its protective setting turned off? An unset
+// setting is judged by the service's default (a trail logs unless enableLogging is false; new
+// queues are encrypted with SSE-SQS unless sqsManagedSseEnabled is false); a value unknown until
+// the update is not applicable.
+import { type Finding, resourcePolicy } from "../lib/policy";
+import { asString, whenKnown } from "../lib/values";
+
+/** `false` written out, not unset and not unknown. */
+const isFalse = (read: () => unknown) => whenKnown(read) === false;
+
+export const cloudtrailLoggingEnabled = resourcePolicy(
+    {
+        name: "cloudtrail-logging-enabled",
+        family: "data",
+        description: "CloudTrail trails are logging (enableLogging is not false).",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Remove enableLogging: false (a trail logs by default); stop a lab's trail by destroying it, not by pausing it.",
+        refs: { cisAws: "3.1", kics: ["cloudtrail_logging_disabled"] },
+    },
+    ["aws:cloudtrail/trail:Trail"],
+    (props) => (isFalse(() => props.enableLogging) ? [{ finding: "Property::enableLogging", message: "enableLogging is false: the trail exists but records nothing" }] : []),
+);
+
+const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+
+export const s3AccountPublicAccessBlock = resourcePolicy(
+    {
+        name: "s3-account-public-access-block",
+        family: "data",
+        description: "An account-level S3 public access block has all four settings on.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock.",
+        refs: { cisAws: "2.1.4", checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"] },
+    },
+    ["aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"],
+    (props) =>
+        PAB_SETTINGS.filter((s) => {
+            const value = whenKnown(() => props[s] ?? null);
+            return value !== undefined && value !== true;
+        }).map((s) => ({ finding: `Setting::${s}`, message: `${s} is not true: buckets of the whole account may be made public` })),
+);
+
+export const sqsEncryption = resourcePolicy(
+    {
+        name: "sqs-encryption",
+        family: "data",
+        description: "SQS queues are encrypted at rest (SSE-SQS or a KMS key; sqsManagedSseEnabled false without kmsMasterKeyId is not).",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Remove sqsManagedSseEnabled: false, or set kmsMasterKeyId to a customer-managed key.",
+        refs: { checkov: ["CKV_AWS_27"] },
+    },
+    ["aws:sqs/queue:Queue"],
+    (props) => {
+        const key = whenKnown(() => asString(props.kmsMasterKeyId) ?? null);
+        return isFalse(() => props.sqsManagedSseEnabled) && key === null ? [{ finding: "Property::sqsManagedSseEnabled", message: "sqsManagedSseEnabled is false and no kmsMasterKeyId is set: messages are stored unencrypted" }] : [];
+    },
+);
+
+export const ebsEncryptionByDefault = resourcePolicy(
+    {
+        name: "ebs-encryption-by-default",
+        family: "data",
+        description: "EBS encryption by default is not switched off.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Set enabled: true on aws.ebs.EncryptionByDefault (or remove the resource).",
+        refs: { cisAws: "2.2.1", checkov: ["CKV_AWS_106"] },
+    },
+    ["aws:ebs/encryptionByDefault:EncryptionByDefault"],
+    (props): Finding[] => (isFalse(() => props.enabled) ? [{ finding: "Property::enabled", message: "enabled is false: new volumes are created unencrypted" }] : []),
+);
+
+export const guarddutyEnabled = resourcePolicy(
+    {
+        name: "guardduty-enabled",
+        family: "data",
+        description: "GuardDuty detectors are enabled.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Remove enable: false (a detector is enabled by default).",
+        refs: { kics: ["guardduty_detector_disabled"] },
+    },
+    ["aws:guardduty/detector:Detector"],
+    (props) => (isFalse(() => props.enable) ? [{ finding: "Property::enable", message: "enable is false: the detector analyses nothing" }] : []),
+);
+
+export const CONTROL_POLICIES = [cloudtrailLoggingEnabled, s3AccountPublicAccessBlock, sqsEncryption, ebsEncryptionByDefault, guarddutyEnabled];
