@@ -99,7 +99,9 @@ export interface ActionInfo {
      * at least one of its resource types required (an asterisk in the "Resource types" column).
      * An action whose resource types are all optional (cloudwatch:PutMetricData's `dataset`) or
      * that has none (s3:ListAllMyBuckets) is authorised on `*` for the requests that involve no such
-     * resource, so `Resource: "*"` is its least privilege, not a wildcard.
+     * resource, so `Resource: "*"` is its least privilege, not a wildcard. Tagging actions are
+     * the exception: the reference lists every taggable type as optional (ec2:CreateTags), yet each
+     * request tags one resource of them, so they can be scoped and are judged as scopable.
      */
     scopable: boolean;
 }
@@ -117,7 +119,7 @@ export function classify(action: string): Promise<ActionInfo> {
             if (!details) return { action, level: "Unknown" as const, scopable: true };
             const levels = details.accessLevel.split(",").map((l) => l.trim());
             const level = (["Permissions management", "Write", "Tagging", "Read", "List"] as const).find((l) => levels.includes(l)) ?? "Unknown";
-            return { action: `${service}:${details.name}`, level, scopable: !details.isWildcardOnly && details.resourceTypes.some((r) => r.required) };
+            return { action: `${service}:${details.name}`, level, scopable: !details.isWildcardOnly && (details.resourceTypes.some((r) => r.required) || (levels.includes("Tagging") && details.resourceTypes.length > 0)) };
         })();
         detailCache.set(key, cached);
     }
