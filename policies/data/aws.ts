@@ -201,7 +201,10 @@ export const ssmSecretsSecureString = resourcePolicy(
             const key = asString(props.keyId);
             return !key || /alias\/aws\/ssm$/.test(key) ? [{ finding: "Property::keyId", message: `SecureString ${name} uses the AWS-managed key; set keyId to a customer-managed key` }] : [];
         }
-        return looksSecret(name) || looksSecret(asString(whenKnown(() => props.description)) ?? "") ? [{ finding: "Property::type", message: `parameter ${name} looks like a secret but is a ${type}` }] : [];
+        if (looksSecret(name) || looksSecret(asString(whenKnown(() => props.description)) ?? "")) return [{ finding: "Property::type", message: `parameter ${name} is named like a secret but is a ${type}` }];
+        const value = asString(whenKnown(() => props.value)) ?? asString(whenKnown(() => props.insecureValue));
+        const shape = value === undefined ? undefined : credentialShape(value);
+        return shape ? [{ finding: "Property::type", message: `parameter ${name} holds what looks like ${shape} but is a ${type}` }] : [];
     },
 );
 

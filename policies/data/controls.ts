@@ -4,7 +4,7 @@
 // queues are encrypted with SSE-SQS unless sqsManagedSseEnabled is false); a value unknown until
 // the update is not applicable.
 import { type Finding, resourcePolicy } from "../lib/policy";
-import { asString, whenKnown } from "../lib/values";
+import { asObject, asString, knownItems, whenKnown } from "../lib/values";
 
 /** `false` written out, not unset and not unknown. */
 const isFalse = (read: () => unknown) => whenKnown(read) === false;
@@ -13,14 +13,25 @@ export const cloudtrailLoggingEnabled = resourcePolicy(
     {
         name: "cloudtrail-logging-enabled",
         family: "data",
-        description: "CloudTrail trails are logging (enableLogging is not false).",
+        description: "CloudTrail trails are logging, with global service events and management events (none of them switched off).",
         severity: "high",
         enforcementLevel: "mandatory",
         remediationSteps: "Remove enableLogging: false (a trail logs by default); stop a lab's trail by destroying it, not by pausing it.",
         refs: { cisAws: "3.1", kics: ["cloudtrail_logging_disabled"] },
     },
     ["aws:cloudtrail/trail:Trail"],
-    (props) => (isFalse(() => props.enableLogging) ? [{ finding: "Property::enableLogging", message: "enableLogging is false: the trail exists but records nothing" }] : []),
+    (props) => {
+        const findings: Finding[] = [];
+        if (isFalse(() => props.enableLogging)) findings.push({ finding: "Property::enableLogging", message: "enableLogging is false: the trail exists but records nothing" });
+        if (isFalse(() => props.includeGlobalServiceEvents)) findings.push({ finding: "Property::includeGlobalServiceEvents", message: "includeGlobalServiceEvents is false: IAM and STS calls are not recorded" });
+        // Event selectors that all leave management events out (and no advanced selectors): a data-events-only trail.
+        const selectors = knownItems(() => props.eventSelectors);
+        const advanced = knownItems(() => props.advancedEventSelectors);
+        if (selectors.length > 0 && advanced.length === 0 && selectors.every((sel) => whenKnown(() => asObject(sel)?.includeManagementEvents) === false)) {
+            findings.push({ finding: "Property::eventSelectors", message: "every event selector sets includeManagementEvents false: no management events are recorded" });
+        }
+        return findings;
+    },
 );
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
@@ -88,4 +99,35 @@ export const guarddutyEnabled = resourcePolicy(
     (props) => (isFalse(() => props.enable) ? [{ finding: "Property::enable", message: "enable is false: the detector analyses nothing" }] : []),
 );
 
-export const CONTROL_POLICIES = [cloudtrailLoggingEnabled, s3AccountPublicAccessBlock, sqsEncryption, ebsEncryptionByDefault, guarddutyEnabled];
+export const configRecorderEnabled = resourcePolicy(
+    {
+        name: "config-recorder-enabled",
+        family: "data",
+        description: "AWS Config recorders are recording (RecorderStatus isEnabled is not false).",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Set isEnabled: true on the aws.cfg.RecorderStatus.",
+        refs: { cisAws: "3.3" },
+    },
+    ["aws:cfg/recorderStatus:RecorderStatus"],
+    (props) => (isFalse(() => props.isEnabled) ? [{ finding: "Property::isEnabled", message: "isEnabled is false: configuration changes are not recorded" }] : []),
+);
+
+export const s3VersioningNotSuspended = resourcePolicy(
+    {
+        name: "s3-versioning-not-suspended",
+        family: "data",
+        description: "Bucket versioning, once configured, is not suspended or disabled.",
+        severity: "medium",
+        enforcementLevel: "mandatory",
+        remediationSteps: 'Set versioningConfiguration.status "Enabled" (and expire old versions with a lifecycle rule), or remove the BucketVersioning resource.',
+        refs: { checkov: ["CKV_AWS_21"] },
+    },
+    ["aws:s3/bucketVersioning:BucketVersioning"],
+    (props) => {
+        const status = asString(whenKnown(() => asObject(props.versioningConfiguration)?.status));
+        return status !== undefined && status !== "Enabled" ? [{ finding: "Property::status", message: `versioning status is ${status}: overwritten and deleted objects cannot be recovered` }] : [];
+    },
+);
+
+export const CONTROL_POLICIES = [cloudtrailLoggingEnabled, s3AccountPublicAccessBlock, sqsEncryption, ebsEncryptionByDefault, guarddutyEnabled, configRecorderEnabled, s3VersioningNotSuspended];

@@ -3,14 +3,27 @@
 // name (an AWS access key id, a private key, a JWT, a connection string with a password). A
 // variable that names where a secret is kept (CLIENT_SECRET_PARAMETER, *_ARN, *_NAME) is not one.
 
-/** Names that hold a secret (not the name, ARN, id or path of where one is kept). */
+/** The words of a name: `DB_PASS`, `dbPassword`, `/lab/client-secret` give db+pass, db+password, lab+client+secret. */
+function words(name: string): string[] {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w !== "");
+}
+
+/** A last word that names where a secret is kept, or a property of it, rather than the secret. */
+const WHERE = new Set(["name", "arn", "id", "path", "parameter", "param", "uri", "url", "file", "region", "type", "version", "enabled", "length", "ttl", "expiry", "expires", "endpoint", "host", "bucket", "table", "queue", "topic", "prefix", "days", "hours", "seconds", "header", "policy", "rotation", "store", "vault", "manager"]);
+/** Words that are a secret on their own. */
+const SECRET_WORDS = new Set(["secret", "secrets", "password", "passwords", "passwd", "passphrase", "pwd", "token", "tokens", "apikey", "credential", "credentials", "creds", "connectionstring", "connstr", "privatekey", "sas"]);
+/** `key` is a secret after these words (WORKSPACE_KEY, ACCOUNT_KEY), not after others (KMS_KEY, S3_KEY, PARTITION_KEY). */
+const KEY_OWNERS = new Set(["api", "access", "private", "signing", "shared", "account", "workspace", "master", "client", "auth", "encryption", "primary", "secondary", "subscription", "storage", "hmac", "license", "webhook", "app", "function", "host"]);
+
+/** Whether a name says it holds a secret (not the name, ARN, id or path of where one is kept). */
 export function looksSecret(name: string): boolean {
-    const where = /(_|-|\.)(name|arn|id|path|parameter|param|uri|url|file|region|type|version|enabled|length|ttl|expiry|expires)$/i;
-    if (where.test(name)) return false;
-    const secret =
-        /(secret|password|passwd|passphrase|pwd|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|shared[_-]?key|account[_-]?key|workspace[_-]?key|master[_-]?key|client[_-]?key|credentials?|connection[_-]?string|conn[_-]?str|auth[_-]?key|sas)$/i;
-    // `DB_PASS`, `SMTP_PASS`: PASS as the last word, not PASSTHROUGH or BYPASS.
-    return secret.test(name) || /(^|_|-)pass$/i.test(name) || /(secret|password|token|key)[_-]?(value|b64|base64)$/i.test(name) || /(password|passwd|private[_-]?key|connection[_-]?string)/i.test(name);
+    const w = words(name);
+    if (w.length === 0 || WHERE.has(w[w.length - 1])) return false;
+    return w.some((word, i) => SECRET_WORDS.has(word) || (word === "pass" && i === w.length - 1) || (word === "key" && i > 0 && KEY_OWNERS.has(w[i - 1])) || (word === "string" && w[i - 1] === "connection"));
 }
 
 interface ValueShape {

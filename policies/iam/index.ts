@@ -1,11 +1,10 @@
 // AWS least privilege. Findings name the statement and the action, so an exemption can cover
 // exactly one permission on one resource: `iam-no-wildcard-write[Action::s3:PutBucketAcl]`.
 import { type Finding, type PolicyMeta, resourcePolicy } from "../lib/policy";
-import { type Props, knownStrings, strings, whenKnown } from "../lib/values";
+import { type Props, knownStrings, whenKnown } from "../lib/values";
 import {
     IDENTITY_POLICY_TYPES,
     type Statement,
-    accountOf,
     classify,
     expand,
     identityDocuments,
@@ -14,11 +13,12 @@ import {
     isServiceWildcard,
     onAnyResource,
     parseDocument,
-    requiresExternalId,
 } from "./analyzer";
 import { tagScoped } from "./conditions";
 import { escalations } from "./escalation";
-import { openStatements } from "./principals";
+import { iamTrustCrossAccountExternalId, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions } from "./trust";
+
+export { iamTrustCrossAccountExternalId, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions };
 
 /** Allow statements of every identity document on the resource (Deny statements only narrow access). */
 function allowStatements(type: string, props: Props): Statement[] {
@@ -191,70 +191,4 @@ export const iamNoAdminManagedPolicies = resourcePolicy(
     },
 );
 
-/** The accounts the AWS provider is pinned to (allowedAccountIds): a list, or a JSON list as default providers carry config. */
-function providerAccounts(props: Props | undefined): string[] {
-    const value = whenKnown(() => props?.allowedAccountIds);
-    if (typeof value === "string") {
-        try {
-            return strings(JSON.parse(value));
-        } catch {
-            return value.split(",").map((v) => v.trim());
-        }
-    }
-    return knownStrings(() => value);
-}
-
-function trustStatements(props: Props): Statement[] {
-    const doc = whenKnown(() => props.assumeRolePolicy);
-    return doc === undefined ? [] : parseDocument(doc).filter((s) => s.effect === "Allow");
-}
-
-export const iamTrustNoWildcardPrincipal = resourcePolicy(
-    {
-        name: "iam-trust-no-wildcard-principal",
-        family: "iam",
-        description: 'No role trusts every AWS principal (Principal "*" or AWS "*").',
-        severity: "critical",
-        enforcementLevel: "mandatory",
-        remediationSteps: "Name the accounts, roles or services that may assume the role.",
-        refs: { checkov: ["CKV_AWS_60"], kics: ["iam_role_allows_all_principals_to_assume"] },
-    },
-    ["aws:iam/role:Role"],
-    (props) =>
-        openStatements(trustStatements(props)).map(({ statement: s, principal }) =>
-            s.notPrincipal
-                ? { finding: `Statement::${s.label}`, message: `${s.label} uses NotPrincipal: every AWS principal but the ones named may assume the role` }
-                : { finding: `Statement::${s.label}`, message: `${s.label} lets any AWS principal assume the role (${principal}, and no condition limits the caller to known accounts or organisations)` },
-        ),
-);
-
-export const iamTrustCrossAccountExternalId = resourcePolicy(
-    {
-        name: "iam-trust-cross-account-external-id",
-        family: "iam",
-        description: "A role that another AWS account may assume requires sts:ExternalId.",
-        severity: "high",
-        enforcementLevel: "mandatory",
-        remediationSteps: 'Add Condition {"StringEquals": {"sts:ExternalId": "<value agreed with the other party>"}} to the trust statement.',
-        refs: { checkov: ["CKV_AWS_61"] },
-        configSchema: { properties: { accountIds: { type: "array", items: { type: "string" }, description: "Accounts that count as your own, besides those the AWS provider pins in allowedAccountIds." } } },
-    },
-    ["aws:iam/role:Role"],
-    (props, args) => {
-        const config = args.getConfig<{ accountIds?: string[] }>();
-        const own = new Set([...(config.accountIds ?? []), ...providerAccounts(args.provider?.props)]);
-        return trustStatements(props).flatMap((s) => {
-            // A condition not known until the update may well hold the ExternalId.
-            if (s.condition === undefined) return [];
-            const foreign = (s.principal === "*" ? [] : (s.principal?.AWS ?? [])).filter((p) => {
-                const account = accountOf(p);
-                return account !== undefined && !own.has(account);
-            });
-            return foreign.length && !requiresExternalId(s)
-                ? [{ finding: `Statement::${s.label}`, message: `${s.label} lets ${foreign.join(", ")} assume the role without sts:ExternalId` }]
-                : [];
-        });
-    },
-);
-
-export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamWildcardWriteTagScoped, iamNoPrivilegeEscalation, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustCrossAccountExternalId];
+export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamWildcardWriteTagScoped, iamNoPrivilegeEscalation, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions, iamTrustCrossAccountExternalId];

@@ -101,4 +101,22 @@ describe("trust policies read with their conditions", () => {
         const bad = await check(pack.host(), [role({ Principal: "*", Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } })]);
         expect(findings(bad, "iam-trust-no-wildcard-principal")).toEqual(["iam-trust-no-wildcard-principal[Statement::statement #1]"]);
     });
+
+    it("wants a web identity pinned by its issuer's claims: GitHub by sub naming one repository, others by aud", async () => {
+        const oidc = (provider: string, condition: Record<string, unknown>) =>
+            role({ Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${provider}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+        const gh = "token.actions.githubusercontent.com";
+        const ok = await check(pack.host(), [
+            oidc(gh, { StringEquals: { [`${gh}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${gh}:sub`]: "repo:contoso/labs:ref:refs/heads/main" } }),
+            oidc(gh, { StringLike: { [`${gh}:sub`]: "repo:contoso/labs:*" } }),
+            oidc("sts.windows.net/tenant/", { StringEquals: { "sts.windows.net/tenant/:aud": "api://sentinel" } }),
+        ]);
+        expect(findings(ok, "iam-trust-web-identity-conditions")).toEqual([]);
+        for (const condition of [{ StringEquals: { [`${gh}:aud`]: "sts.amazonaws.com" } }, { StringLike: { [`${gh}:sub`]: "repo:contoso/*" } }, { StringLike: { [`${gh}:sub`]: "*" } }, {}]) {
+            expect(findings(await check(pack.host(), [oidc(gh, condition)]), "iam-trust-web-identity-conditions")).toEqual(["iam-trust-web-identity-conditions[Statement::statement #1]"]);
+        }
+        expect(findings(await check(pack.host(), [oidc("sts.windows.net/tenant/", { StringLikeIfExists: { "sts.windows.net/tenant/:aud": "api://sentinel" } })]), "iam-trust-web-identity-conditions")).toEqual([
+            "iam-trust-web-identity-conditions[Statement::statement #1]",
+        ]);
+    });
 });
