@@ -17,9 +17,18 @@ export function openDocumentFindings(document: unknown, what: string): Finding[]
     }));
 }
 
+/** The property holding a resource's policy document, where it is not `policy`. */
+const DOCUMENT_PROPERTY: Record<string, string> = {
+    "aws:opensearch/domain:Domain": "accessPolicies",
+    "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:elasticsearch/domain:Domain": "accessPolicies",
+    "aws:elasticsearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:glacier/vault:Vault": "accessPolicy",
+};
+
 function documentPolicy(meta: Omit<PolicyMeta, "family" | "enforcementLevel" | "severity"> & { refs: PolicyRefs }, types: string[], what: string) {
-    return resourcePolicy({ family: "data", enforcementLevel: "mandatory", severity: "critical", ...meta }, types, (props) => {
-        const document = whenKnown(() => props.policy);
+    return resourcePolicy({ family: "data", enforcementLevel: "mandatory", severity: "critical", ...meta }, types, (props, args) => {
+        const document = whenKnown(() => props[DOCUMENT_PROPERTY[args.type] ?? "policy"]);
         return document === undefined ? [] : openDocumentFindings(document, what);
     });
 }
@@ -62,11 +71,23 @@ export const snsTopicPolicyNotPublic = documentPolicy(
 export const resourcePolicyNotPublic = documentPolicy(
     {
         name: "resource-policy-not-public",
-        description: "No Secrets Manager secret or ECR repository policy lets any principal in.",
+        description: "No secret, repository, file system, vault, search domain or access point policy lets any principal in (Secrets Manager, ECR, EFS, Glacier, Backup, OpenSearch, S3 access points).",
         remediationSteps: FIX,
-        refs: { cloudsplaining: ["ResourceExposure"] },
+        refs: { kics: ["elasticsearch_domain_with_vulnerable_policy"], cloudsplaining: ["ResourceExposure"] },
     },
-    ["aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretPolicy:SecretPolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:ecr/repository:Repository"],
+    [
+        "aws:secretsmanager/secret:Secret",
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+        "aws:ecr/repositoryPolicy:RepositoryPolicy",
+        "aws:efs/fileSystemPolicy:FileSystemPolicy",
+        "aws:glacier/vault:Vault",
+        "aws:backup/vaultPolicy:VaultPolicy",
+        "aws:opensearch/domain:Domain",
+        "aws:opensearch/domainPolicy:DomainPolicy",
+        "aws:elasticsearch/domain:Domain",
+        "aws:elasticsearch/domainPolicy:DomainPolicy",
+        "aws:s3/accessPoint:AccessPoint",
+    ],
     "the resource",
 );
 
@@ -77,11 +98,11 @@ export const lambdaPermissionRestricted = resourcePolicy(
     {
         name: "lambda-permission-restricted",
         family: "data",
-        description: "A Lambda permission for everyone or for an AWS service names its source (sourceArn, sourceAccount or principalOrgId).",
+        description: "A Lambda permission for everyone or for an AWS service names its source (sourceArn, sourceAccount or principalOrgId), and grants no wildcard action.",
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Set sourceArn to the rule, bucket, topic or API that invokes the function (or sourceAccount to your account); for a principal \"*\", set principalOrgId or name the account.",
-        refs: { checkov: ["CKV_AWS_301", "CKV_AWS_364"], kics: ["lambda_permission_principal_is_wildcard"], cloudsplaining: ["ResourceExposure"] },
+        refs: { checkov: ["CKV_AWS_301", "CKV_AWS_364"], kics: ["lambda_permission_principal_is_wildcard", "lambda_with_vulnerable_policy"], cloudsplaining: ["ResourceExposure"] },
     },
     ["aws:lambda/permission:Permission"],
     (props) => {
@@ -95,11 +116,13 @@ export const lambdaPermissionRestricted = resourcePolicy(
         const limited = fixedAccount(asString(sourceArn)) || fixedAccount(asString(sourceAccount)) || (typeof org === "string" && /^o-[a-z0-9]+$/.test(org));
         const everyone = principal === "*";
         const service = /\.amazonaws\.com(\.cn)?$/.test(principal);
+        const action = asString(whenKnown(() => props.action)) ?? "";
+        const findings: Finding[] = /[*?]/.test(action) ? [{ finding: `Action::${action}`, message: `grants ${action} to ${principal}: a permission grants lambda:InvokeFunction (or InvokeFunctionUrl), not every action` }] : [];
         if ((everyone || service) && !limited) {
             const who = everyone ? "anyone" : `${principal} acting for any account`;
-            return [{ finding: `Principal::${principal}`, message: `lets ${who} call ${asString(whenKnown(() => props.action)) ?? "the function"}: no sourceArn, sourceAccount or principalOrgId limits the caller` }];
+            findings.push({ finding: `Principal::${principal}`, message: `lets ${who} call ${action || "the function"}: no sourceArn, sourceAccount or principalOrgId limits the caller` });
         }
-        return [];
+        return findings;
     },
 );
 

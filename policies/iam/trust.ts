@@ -63,7 +63,7 @@ function pinsWebIdentity(s: Statement, issuer: string): boolean {
         const key = t.key.toLowerCase();
         const claim = key.startsWith(`${issuer.toLowerCase()}:`) ? key.slice(issuer.length + 1) : undefined;
         if (github) return claim === "sub" && t.values.every((v) => /^repo:[^*?/]+\/[^*?/:]+(:|$)/.test(v));
-        return (claim === "aud" || claim === "sub" || claim === "amr") && t.values.every((v) => v !== "" && !/^[*?]+$/.test(v));
+        return (claim === "aud" || claim === "sub") && t.values.every((v) => v !== "" && !/^[*?]+$/.test(v));
     });
 }
 

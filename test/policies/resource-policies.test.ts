@@ -73,8 +73,11 @@ describe("resource policies", () => {
         ["sns-topic-policy-not-public", "aws:sns/topicPolicy:TopicPolicy", { arn: "arn:aws:sns:us-east-1:123456789012:t" }],
         ["resource-policy-not-public", "aws:secretsmanager/secretPolicy:SecretPolicy", { secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:s" }],
         ["resource-policy-not-public", "aws:ecr/repositoryPolicy:RepositoryPolicy", { repository: "r" }],
-    ])("%s on %s: pass the account's own principal and an org-limited *, refuse an unlimited *", async (policy, type, props) => {
-        const spec = (statement: Record<string, unknown>): Spec => ({ type, props: { ...props, policy: allowAll({ Action: "x:Y", ...statement }) } });
+        ["resource-policy-not-public", "aws:efs/fileSystemPolicy:FileSystemPolicy", { fileSystemId: "fs-1" }],
+        ["resource-policy-not-public", "aws:opensearch/domain:Domain", {}, "accessPolicies"],
+        ["resource-policy-not-public", "aws:glacier/vault:Vault", {}, "accessPolicy"],
+    ])("%s on %s: pass the account's own principal and an org-limited *, refuse an unlimited *", async (policy, type, props, property = "policy") => {
+        const spec = (statement: Record<string, unknown>): Spec => ({ type, props: { ...props, [property]: allowAll({ Action: "x:Y", ...statement }) } });
         const baseline = await check(pack.host(), [spec({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }), spec({ Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } })]);
         expect(findings(baseline, policy)).toEqual([]);
         expect(findings(await check(pack.host(), [spec({ Principal: { AWS: "*" } })]), policy)).toEqual([`${policy}[Statement::statement #1]`]);
@@ -99,6 +102,7 @@ describe("resource policies", () => {
         expect(findings(await check(pack.host(), [permission({ principal: "*" })]), "lambda-permission-restricted")).toEqual(["lambda-permission-restricted[Principal::*]"]);
         expect(findings(await check(pack.host(), [permission({ principal: "s3.amazonaws.com" })]), "lambda-permission-restricted")).toEqual(["lambda-permission-restricted[Principal::s3.amazonaws.com]"]);
         expect(findings(await check(pack.host(), [permission({ principal: "*", sourceAccount: "*" })]), "lambda-permission-restricted")).toEqual(["lambda-permission-restricted[Principal::*]"]);
+        expect(findings(await check(pack.host(), [permission({ principal: "123456789012", action: "lambda:*" })]), "lambda-permission-restricted")).toEqual(["lambda-permission-restricted[Action::lambda:*]"]);
     });
 
     it("lambda-function-url-auth: AWS_IAM passes, NONE fails", async () => {

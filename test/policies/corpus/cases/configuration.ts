@@ -191,6 +191,37 @@ export const CONFIGURATION_CASES: CorpusCase[] = [
             }),
     },
     {
+        id: "opensearch-open",
+        kind: "an OpenSearch domain whose access policy lets anyone in",
+        peer: "KICS elasticsearch_domain_with_vulnerable_policy",
+        expect: { policy: "resource-policy-not-public", on: "domain" },
+        build: (n) =>
+            void new aws.opensearch.Domain(n("domain"), {
+                engineVersion: "OpenSearch_2.19",
+                accessPolicies: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: `arn:aws:es:us-east-1:${ACCOUNT}:domain/corpus/*` }),
+            }),
+    },
+    {
+        id: "perm-wildcard-action",
+        kind: "a permission granting lambda:* to another account",
+        peer: "KICS lambda_with_vulnerable_policy",
+        expect: { policy: "lambda-permission-restricted", on: "permission" },
+        build: (n) => {
+            const fn = new aws.lambda.Function(n("fn"), { runtime: "nodejs24.x", handler: "index.handler", role: `arn:aws:iam::${ACCOUNT}:role/corpus-fn`, s3Bucket: "corpus-code", s3Key: "fn.zip" });
+            new aws.lambda.Permission(n("permission"), { function: fn.name, action: "lambda:*", principal: "999988887777" });
+        },
+    },
+    {
+        id: "oidc-cognito-no-aud",
+        kind: "a role trusting Cognito identities of any identity pool",
+        peer: "IAM User Guide, roles for Cognito",
+        expect: { policy: "iam-trust-web-identity-conditions", on: "role" },
+        build: (n) =>
+            void new aws.iam.Role(n("role"), {
+                assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } } }),
+            }),
+    },
+    {
         id: "esc-passrole-passed-to",
         kind: "iam:PassRole on * limited by iam:PassedToService, with ec2:RunInstances (still any role)",
         peer: "cloudsplaining CreateEC2WithExistingIP",
