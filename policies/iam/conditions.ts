@@ -60,8 +60,9 @@ function fixedArnAccount(arn: string): boolean {
     return /^\d{12}$/.test(parts[4]);
 }
 
+/** `0.0.0.0/0`, `::/0` and any other /0: every address. */
 function internetWide(cidr: string): boolean {
-    return /^(0\.0\.0\.0|::|::0)\/0$/.test(cidr.trim()) || /\/0$/.test(cidr.trim());
+    return /\/0$/.test(cidr.trim());
 }
 
 /** Why one test limits the caller to known accounts, organisations or networks, or undefined if it does not. */

@@ -32,8 +32,3 @@ export function openStatements(statements: Statement[]): OpenStatement[] {
         return [{ statement: s, principal }];
     });
 }
-
-/** Service principals a statement names (`sns.amazonaws.com`...). */
-export function servicePrincipals(s: Statement): string[] {
-    return s.principal === "*" ? [] : (s.principal?.Service ?? []);
-}
