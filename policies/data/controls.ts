@@ -130,4 +130,44 @@ export const s3VersioningNotSuspended = resourcePolicy(
     },
 );
 
-export const CONTROL_POLICIES = [cloudtrailLoggingEnabled, s3AccountPublicAccessBlock, sqsEncryption, ebsEncryptionByDefault, guarddutyEnabled, configRecorderEnabled, s3VersioningNotSuspended];
+export const ec2ImdsV2Required = resourcePolicy(
+    {
+        name: "ec2-imdsv2-required",
+        family: "data",
+        description: "EC2 instances and launch templates do not allow IMDSv1 (metadataOptions.httpTokens is not optional).",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        remediationSteps: 'Set metadataOptions.httpTokens "required" (IMDSv2), or httpEndpoint "disabled" if nothing on the instance reads its metadata.',
+        refs: { checkov: ["CKV_AWS_79"] },
+    },
+    ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"],
+    (props) => {
+        const options = asObject(whenKnown(() => props.metadataOptions));
+        const endpoint = asString(whenKnown(() => options?.httpEndpoint));
+        return asString(whenKnown(() => options?.httpTokens)) === "optional" && endpoint !== "disabled"
+            ? [{ finding: "Property::httpTokens", message: "httpTokens is optional: IMDSv1 hands the instance role's credentials to any request that reaches it, SSRF included" }]
+            : [];
+    },
+);
+
+export const storageEncryptionNotOff = resourcePolicy(
+    {
+        name: "storage-encryption-not-off",
+        family: "data",
+        description: "EBS volumes and RDS instances do not switch storage encryption off, and RDS instances are not publicly accessible.",
+        severity: "high",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Set encrypted / storageEncrypted true (with the lab's KMS key) and publiclyAccessible false.",
+        refs: { checkov: ["CKV_AWS_3", "CKV_AWS_16", "CKV_AWS_17"] },
+    },
+    ["aws:ebs/volume:Volume", "aws:rds/instance:Instance"],
+    (props, args) => {
+        const findings: Finding[] = [];
+        const property = args.type === "aws:ebs/volume:Volume" ? "encrypted" : "storageEncrypted";
+        if (isFalse(() => props[property])) findings.push({ finding: `Property::${property}`, message: `${property} is false: the data is stored unencrypted` });
+        if (whenKnown(() => props.publiclyAccessible) === true) findings.push({ finding: "Property::publiclyAccessible", message: "publiclyAccessible is true: the database gets a public address" });
+        return findings;
+    },
+);
+
+export const CONTROL_POLICIES = [cloudtrailLoggingEnabled, s3AccountPublicAccessBlock, sqsEncryption, ebsEncryptionByDefault, guarddutyEnabled, configRecorderEnabled, s3VersioningNotSuspended, ec2ImdsV2Required, storageEncryptionNotOff];

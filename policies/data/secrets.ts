@@ -23,7 +23,8 @@ const KEY_OWNERS = new Set(["api", "access", "private", "signing", "shared", "ac
 export function looksSecret(name: string): boolean {
     const w = words(name);
     if (w.length === 0 || WHERE.has(w[w.length - 1])) return false;
-    return w.some((word, i) => SECRET_WORDS.has(word) || (word === "pass" && i === w.length - 1) || (word === "key" && i > 0 && KEY_OWNERS.has(w[i - 1])) || (word === "string" && w[i - 1] === "connection"));
+    // A run-together word ending in a secret word (CLIENTSECRET, DBPASSWORD, APITOKEN) counts too.
+    return w.some((word, i) => SECRET_WORDS.has(word) || /(secret|password|passwd|token|apikey|credentials?)$/.test(word) || (word === "pass" && i === w.length - 1) || (word === "key" && i > 0 && KEY_OWNERS.has(w[i - 1])) || (word === "string" && w[i - 1] === "connection"));
 }
 
 interface ValueShape {
@@ -50,6 +51,8 @@ const SHAPES: ValueShape[] = [
     // A Log Analytics workspace key or another 64-byte key, base64: 88 characters ending in ==.
     { kind: "a base64 shared key", test: (v) => /^[A-Za-z0-9+/]{86}==$/.test(v.trim()) },
     { kind: "a GitHub or Slack token", test: (v) => /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}|xox[abprs]-[A-Za-z0-9-]{10,})\b/.test(v) },
+    // Google API keys (AIza + 35) and Stripe live secret keys (sk_live_...).
+    { kind: "an API key", test: (v) => /\bAIza[0-9A-Za-z_-]{35}\b/.test(v) || /\b[sr]k_live_[0-9A-Za-z]{16,}\b/.test(v) },
 ];
 
 /** What kind of credential a value looks like, or undefined. */

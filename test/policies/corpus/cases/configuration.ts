@@ -222,6 +222,63 @@ export const CONFIGURATION_CASES: CorpusCase[] = [
             }),
     },
     {
+        id: "sg-ssh-world",
+        kind: "a security group letting SSH in from 0.0.0.0/0",
+        peer: "Checkov CKV_AWS_24",
+        expect: { policy: "sg-no-internet-management-ports", on: "sg" },
+        build: (n) => void new aws.ec2.SecurityGroup(n("sg"), { vpcId: "vpc-0123456789abcdef0", ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] }),
+    },
+    {
+        id: "sg-rdp-rule",
+        kind: "a standalone ingress rule letting RDP in from ::/0",
+        peer: "Checkov CKV_AWS_25",
+        expect: { policy: "sg-no-internet-management-ports", on: "rule" },
+        build: (n) => void new aws.vpc.SecurityGroupIngressRule(n("rule"), { securityGroupId: "sg-0123456789abcdef0", ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv6: "::/0" }),
+    },
+    {
+        id: "sg-all-traffic",
+        kind: "a security group letting every protocol in from anywhere",
+        peer: "CIS AWS 5.2",
+        expect: { policy: "sg-no-internet-all-ports", on: "sg" },
+        build: (n) => void new aws.ec2.SecurityGroup(n("sg"), { vpcId: "vpc-0123456789abcdef0", ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }),
+    },
+    {
+        id: "sg-https-clean",
+        kind: "a security group with HTTPS from anywhere and SSH from the VPC",
+        peer: "Checkov CKV_AWS_24 baseline",
+        expect: "clean",
+        build: (n) =>
+            void new aws.ec2.SecurityGroup(n("sg"), {
+                vpcId: "vpc-0123456789abcdef0",
+                ingress: [
+                    { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+                    { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.20.0.0/16"] },
+                ],
+            }),
+    },
+    {
+        id: "ec2-imdsv1",
+        kind: "an instance allowing IMDSv1",
+        peer: "Checkov CKV_AWS_79",
+        expect: { policy: "ec2-imdsv2-required", on: "instance" },
+        build: (n) => void new aws.ec2.Instance(n("instance"), { ami: "ami-0123456789abcdef0", instanceType: "t3.micro", metadataOptions: { httpTokens: "optional" } }),
+    },
+    {
+        id: "rds-public",
+        kind: "a publicly accessible database",
+        peer: "Checkov CKV_AWS_17",
+        expect: { policy: "storage-encryption-not-off", on: "db" },
+        build: (n) =>
+            void new aws.rds.Instance(n("db"), { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, username: "lab", manageMasterUserPassword: true, storageEncrypted: true, publiclyAccessible: true, skipFinalSnapshot: true }),
+    },
+    {
+        id: "ebs-unencrypted",
+        kind: "an EBS volume with encryption off",
+        peer: "Checkov CKV_AWS_3",
+        expect: { policy: "storage-encryption-not-off", on: "volume" },
+        build: (n) => void new aws.ebs.Volume(n("volume"), { availabilityZone: "us-east-1a", size: 8, encrypted: false }),
+    },
+    {
         id: "esc-passrole-passed-to",
         kind: "iam:PassRole on * limited by iam:PassedToService, with ec2:RunInstances (still any role)",
         peer: "cloudsplaining CreateEC2WithExistingIP",
