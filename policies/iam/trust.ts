@@ -29,7 +29,7 @@ export const iamTrustNoWildcardPrincipal = resourcePolicy(
     {
         name: "iam-trust-no-wildcard-principal",
         family: "iam",
-        description: 'No role trusts every AWS principal (Principal "*" or AWS "*").',
+        description: 'No role trusts every AWS principal (Principal "*", AWS "*" or NotPrincipal) unless a condition pins the caller to known accounts or organisations.',
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Name the accounts, roles or services that may assume the role.",
