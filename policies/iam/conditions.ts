@@ -103,3 +103,21 @@ export function tagScoped(s: Statement): string | undefined {
     }
     return undefined;
 }
+
+/**
+ * Whether the statement pins the caller to an organisation (aws:PrincipalOrgID or
+ * aws:PrincipalOrgPaths with fixed values): accounts of one organisation, not a third party.
+ */
+export function pinsOrganisation(s: Statement): boolean {
+    return conditionTests(s).some((t) => ORG_KEYS.slice(0, 2).includes(t.key.toLowerCase()) && limitsCaller(t) !== undefined);
+}
+
+/** Whether the statement requires MFA: Bool aws:MultiFactorAuthPresent true, or a NumericLessThan(Equals) on aws:MultiFactorAuthAge, neither IfExists. */
+export function requiresMfa(s: Statement): boolean {
+    return conditionTests(s).some(
+        (t) =>
+            narrows(t) &&
+            ((t.operator === "Bool" && t.key.toLowerCase() === "aws:multifactorauthpresent" && t.values.every((v) => v.toLowerCase() === "true")) ||
+                (/^NumericLessThan(Equals)?$/.test(t.operator) && t.key.toLowerCase() === "aws:multifactorauthage")),
+    );
+}

@@ -4,7 +4,7 @@
 import { resourcePolicy } from "../lib/policy";
 import { type Props, knownStrings, strings, whenKnown } from "../lib/values";
 import { type Statement, accountOf, parseDocument, requiresExternalId } from "./analyzer";
-import { conditionTests } from "./conditions";
+import { conditionTests, pinsOrganisation, requiresMfa } from "./conditions";
 import { openStatements } from "./principals";
 
 /** The accounts the AWS provider is pinned to (allowedAccountIds): a list, or a JSON list as default providers carry config. */
@@ -94,10 +94,10 @@ export const iamTrustCrossAccountExternalId = resourcePolicy(
     {
         name: "iam-trust-cross-account-external-id",
         family: "iam",
-        description: "A role that another AWS account may assume requires sts:ExternalId.",
+        description: "A role that another AWS account may assume requires sts:ExternalId (or pins the caller to an organisation, or requires MFA).",
         severity: "high",
         enforcementLevel: "mandatory",
-        remediationSteps: 'Add Condition {"StringEquals": {"sts:ExternalId": "<value agreed with the other party>"}} to the trust statement.',
+        remediationSteps: 'Add Condition {"StringEquals": {"sts:ExternalId": "<value agreed with the other party>"}} to the trust statement; for your own organisation\'s accounts aws:PrincipalOrgID, for people aws:MultiFactorAuthPresent; list your own accounts in accountIds.',
         refs: { checkov: ["CKV_AWS_61"] },
         configSchema: { properties: { accountIds: { type: "array", items: { type: "string" }, description: "Accounts that count as your own, besides those the AWS provider pins in allowedAccountIds." } } },
     },
@@ -112,7 +112,10 @@ export const iamTrustCrossAccountExternalId = resourcePolicy(
                 const account = accountOf(p);
                 return account !== undefined && !own.has(account);
             });
-            return foreign.length && !requiresExternalId(s)
+            // The ExternalId guards against a confused deputy: a third party's service acting for others.
+            // A principal pinned to an organisation is not a third party, and one that must sign in
+            // with MFA is a person, not a deputy.
+            return foreign.length && !requiresExternalId(s) && !pinsOrganisation(s) && !requiresMfa(s)
                 ? [{ finding: `Statement::${s.label}`, message: `${s.label} lets ${foreign.join(", ")} assume the role without sts:ExternalId` }]
                 : [];
         });

@@ -119,4 +119,16 @@ describe("trust policies read with their conditions", () => {
             "iam-trust-web-identity-conditions[Statement::statement #1]",
         ]);
     });
+
+    it("accepts another account without an ExternalId when the caller is pinned to an organisation or must use MFA, and not when MFA IfExists", async () => {
+        const other = { Principal: { AWS: "arn:aws:iam::999988887777:root" } };
+        const ok = await check(pack.host(), [
+            role({ ...other, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
+            role({ ...other, Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }),
+            role({ ...other, Condition: { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } }),
+        ]);
+        expect(findings(ok, "iam-trust-cross-account-external-id")).toEqual([]);
+        const bad = await check(pack.host(), [role({ ...other, Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } } })]);
+        expect(findings(bad, "iam-trust-cross-account-external-id")).toEqual(["iam-trust-cross-account-external-id[Statement::statement #1]"]);
+    });
 });

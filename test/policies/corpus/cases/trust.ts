@@ -26,6 +26,8 @@ export const TRUST_CASES: CorpusCase[] = [
     role("trust-org-anyvalue", "Principal * with ForAnyValue:StringLike on the org path", "IAM condition semantics", "clean", { Principal: "*", Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"] } } }),
     role("trust-cross-account", "another account without sts:ExternalId", "Checkov CKV_AWS_61", "iam-trust-cross-account-external-id", { Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` } }),
     role("trust-external-id", "another account with sts:ExternalId", "Checkov CKV_AWS_61 baseline", "clean", { Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Condition: { StringEquals: { "sts:ExternalId": "corpus-7f3a" } } }),
+    role("trust-cross-org", "another account of one organisation, no ExternalId", "Checkov CKV_AWS_61 false positive", "clean", { Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
+    role("trust-cross-mfa", "people of another account with MFA", "IAM User Guide, cross-account access with MFA", "clean", { Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }),
     role("trust-not-principal", "an Allow with NotPrincipal", "KICS iam_role_allows_all_principals_to_assume", WILD, { NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }),
     role("trust-service", "a service principal", "Checkov CKV_AWS_60 baseline", "clean", { Principal: { Service: "lambda.amazonaws.com" } }),
 ];
