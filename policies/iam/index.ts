@@ -16,6 +16,7 @@ import {
 } from "./analyzer";
 import { tagScoped } from "./conditions";
 import { escalations } from "./escalation";
+import { iamNoPrivilegeEscalationCombined } from "./principal-permissions";
 import { iamTrustCrossAccountExternalId, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions } from "./trust";
 
 export { iamTrustCrossAccountExternalId, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions };
@@ -191,4 +192,4 @@ export const iamNoAdminManagedPolicies = resourcePolicy(
     },
 );
 
-export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamWildcardWriteTagScoped, iamNoPrivilegeEscalation, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions, iamTrustCrossAccountExternalId];
+export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamWildcardWriteTagScoped, iamNoPrivilegeEscalation, iamNoPrivilegeEscalationCombined, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions, iamTrustCrossAccountExternalId];

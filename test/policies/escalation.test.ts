@@ -64,6 +64,30 @@ describe("iam-no-privilege-escalation", () => {
     });
 });
 
+describe("iam-no-privilege-escalation-combined", () => {
+    const ROLE = "urn:pulumi:test::labs::aws:iam/role:Role::deployer";
+    const POLICY_URN = "urn:pulumi:test::labs::aws:iam/policy:Policy::run";
+    const role = { type: "aws:iam/role:Role", name: "deployer", props: { name: "deployer", assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }) } };
+    const passRole = { type: "aws:iam/rolePolicy:RolePolicy", name: "pass", props: { role: "deployer", policy: doc(allow("iam:PassRole")) }, dependsOn: { role: [ROLE] } };
+    const run = { type: "aws:iam/policy:Policy", name: "run", props: { policy: doc(allow("ec2:RunInstances")) } };
+    const attach = { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "attach", props: { role: "deployer" }, dependsOn: { role: [ROLE], policyArn: [POLICY_URN] } };
+
+    it("finds a method split between a role policy and an attached policy, on the role", async () => {
+        const r = await check(pack.host(), [role, passRole, run, attach]);
+        const v = r.violations.filter((x) => x.policy === "iam-no-privilege-escalation-combined");
+        expect(v.map((x) => [x.resourceName, x.message.split(":")[0]])).toEqual([["deployer", "iam-no-privilege-escalation-combined[Method"]]);
+        expect(v[0].message).toContain("CreateEC2WithExistingIP");
+        expect(v[0].message).toContain("pass, run together grant iam:PassRole + ec2:RunInstances");
+    });
+
+    it("passes when the halves reach different principals, and leaves single-document methods to iam-no-privilege-escalation", async () => {
+        const other = { ...attach, props: { role: "someone-else" }, dependsOn: { policyArn: [POLICY_URN] } };
+        expect(findings(await check(pack.host(), [role, passRole, run, other]), "iam-no-privilege-escalation-combined")).toEqual([]);
+        const both = { ...passRole, props: { role: "deployer", policy: doc(allow("iam:PassRole"), allow("ec2:RunInstances")) } };
+        expect(findings(await check(pack.host(), [role, both, run, attach]), "iam-no-privilege-escalation-combined")).toEqual([]);
+    });
+});
+
 describe("wildcard writes and what narrows them", () => {
     const abac = { Condition: { StringEquals: { "aws:ResourceTag/team": "${aws:PrincipalTag/team}" } } };
 

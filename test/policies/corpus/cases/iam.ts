@@ -42,6 +42,18 @@ export const IAM_CASES: CorpusCase[] = [
             new aws.iam.RolePolicy(n("inline"), { role: role.name, policy: document.json });
         },
     },
+    {
+        id: "esc-split-documents",
+        kind: "iam:PassRole in a role policy and ec2:RunInstances in an attached customer policy",
+        peer: "cloudsplaining CreateEC2WithExistingIP (principal-wide)",
+        expect: { policy: "iam-no-privilege-escalation-combined", on: "role" },
+        build: (n) => {
+            const role = new aws.iam.Role(n("role"), { assumeRolePolicy: LAMBDA_TRUST });
+            new aws.iam.RolePolicy(n("pass"), { role: role.name, policy: doc(allow("iam:PassRole")) });
+            const run = new aws.iam.Policy(n("run"), { policy: doc(allow("ec2:RunInstances")) });
+            new aws.iam.RolePolicyAttachment(n("attach"), { role: role.name, policyArn: run.arn });
+        },
+    },
     policy("wild-service", "s3:* on a bucket", "Checkov CKV2_AWS_40", "iam-no-service-wildcard", allow("s3:*", "arn:aws:s3:::corpus-data")),
     policy("wild-admin", "every action on every resource", "Checkov CKV_AWS_62", "iam-no-full-admin", allow("*")),
     policy("wild-not-action", "an Allow with NotAction", "Checkov CKV_AWS_289", "iam-no-not-action", { Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
