@@ -75,7 +75,8 @@ function limitsCaller(t: ConditionTest): string | undefined {
     if (ARN_KEYS.includes(key) && t.values.every(fixedArnAccount)) return `${t.key} ${t.values.join(", ")}`;
     if (NETWORK_KEYS.includes(key) && t.values.every((v) => !hasWildcard(v) && !hasVariable(v))) return `${t.key} ${t.values.join(", ")}`;
     if (key === "aws:sourceip" && /^IpAddress$/.test(t.operator) && t.values.every((v) => !internetWide(v))) return `${t.key} ${t.values.join(", ")}`;
-    // aws:userid AIDA...: one user; the AROA...:* pattern is any session of a role, still fixed to it.
+    // A fixed aws:userid names one user or session; S3 does not count the `AROA...:*` pattern (every
+    // session of a role) as fixed, and neither does this.
     if (key === "aws:userid" && !like && t.values.every((v) => !hasWildcard(v) && !hasVariable(v))) return `${t.key} ${t.values.join(", ")}`;
     return undefined;
 }
