@@ -6,9 +6,10 @@ import { EXEMPTION_POLICIES } from "./exemption-policies";
 import { HYGIENE_POLICIES } from "./hygiene";
 import { IAM_POLICIES } from "./iam";
 import { NSG_POLICIES } from "./nsg";
+import { SCRIPT_POLICIES } from "./scripts";
 
 export const PACK_NAME = "labs-policies";
 
-export const POLICIES = [...NSG_POLICIES, ...IAM_POLICIES, ...AWS_DATA_POLICIES, ...AZURE_DATA_POLICIES, ...HYGIENE_POLICIES, ...EXEMPTION_POLICIES];
+export const POLICIES = [...NSG_POLICIES, ...IAM_POLICIES, ...AWS_DATA_POLICIES, ...AZURE_DATA_POLICIES, ...HYGIENE_POLICIES, ...SCRIPT_POLICIES, ...EXEMPTION_POLICIES];
 
 export { registry } from "./lib/policy";

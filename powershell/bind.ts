@@ -151,7 +151,12 @@ export function bindCommand(sig: Signature, command: SyntaxNode, piped: boolean,
             .filter((p) => !bound.has(p) && useIn(p, set)?.position !== undefined)
             .sort((a, b) => useIn(a, set)!.position! - useIn(b, set)!.position!);
         const byPosition = new Set(free.slice(0, positional.length));
-        const extra = positional.slice(free.length);
+        // Left-over arguments go to a ValueFromRemainingArguments parameter. The older doc pages
+        // do not say which parameter is one (Write-Output's -InputObject is), so a last positional
+        // parameter of an array type is given the benefit of the doubt.
+        const last = free[free.length - 1];
+        const takesRest = last && (useIn(last, set)?.remaining || last.isArray);
+        const extra = takesRest ? [] : positional.slice(free.length);
         const missing = sig.params.filter((p) => {
             const use = useIn(p, set);
             return use?.required && !bound.has(p) && !byPosition.has(p) && !(piped && use.pipeline);

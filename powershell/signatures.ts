@@ -10,6 +10,8 @@ export interface Param {
     name: string;
     aliases: string[];
     isSwitch: boolean;
+    /** Of an array type (`String[]`): it may be the one that takes left-over arguments (below). */
+    isArray: boolean;
     /** Accepted values (documented, or a function's ValidateSet), compared case-insensitively. */
     values?: string[];
     sets: Record<string, SetUse>;
@@ -29,11 +31,11 @@ export function useIn(p: Param, set: string): SetUse | undefined {
 }
 
 function commonParams(): Param[] {
-    return Object.entries(reference().commonParameters).map(([name, spec]) => ({ name, aliases: spec.aliases ?? [], isSwitch: isSwitch(spec), values: spec.values, sets: spec.sets }));
+    return Object.entries(reference().commonParameters).map(([name, spec]) => ({ name, aliases: spec.aliases ?? [], isSwitch: isSwitch(spec), isArray: false, values: spec.values, sets: spec.sets }));
 }
 
 export function cmdletSignature(name: string, spec: CmdletSpec): Signature {
-    const params: Param[] = Object.entries(spec.parameters).map(([n, p]) => ({ name: n, aliases: p.aliases ?? [], isSwitch: isSwitch(p), values: p.values, sets: p.sets }));
+    const params: Param[] = Object.entries(spec.parameters).map(([n, p]) => ({ name: n, aliases: p.aliases ?? [], isSwitch: isSwitch(p), isArray: p.type.endsWith("[]"), values: p.values, sets: p.sets }));
     return { name, kind: "cmdlet", sets: spec.sets, params: spec.common ? [...params, ...commonParams()] : params };
 }
 
@@ -92,6 +94,7 @@ export function declaredParams(list: SyntaxNode | undefined): { params: Declared
         let mandatory = false;
         let position: number | undefined;
         let pipeline = false;
+        let remaining = false;
         const setNames: string[] = [];
         const aliases: string[] = [];
         let values: string[] | undefined;
@@ -107,20 +110,22 @@ export function declaredParams(list: SyntaxNode | undefined): { params: Declared
                     else if (key === "position" && a.value && /^\d+$/.test(a.value.text.trim())) position = Number(a.value.text.trim());
                     else if (key === "parametersetname" && a.value) setNames.push(literalText(a.value) ?? a.value.text);
                     else if (key === "valuefrompipeline" || key === "valuefrompipelinebypropertyname") pipeline = text === undefined || text === "$true";
+                    else if (key === "valuefromremainingarguments") remaining = text === undefined || text === "$true";
                 }
             } else if (lower === "alias") aliases.push(...attr.args.flatMap((a) => (a.positional ? a.positional.text.split(",").map((s) => s.trim().replace(/^['"]|['"]$/g, "")) : [])));
             else if (lower === "validateset") values = attr.args.flatMap((a) => (a.positional ? a.positional.text.split(",").map((s) => s.trim().replace(/^['"]|['"]$/g, "")) : []));
         }
-        return { node: p, name, isSwitch: sw, mandatory, position, pipeline, setNames, aliases, values };
+        const array = /\[\s*[A-Za-z.]+\[\]\s*\]/.test(p.text);
+        return { node: p, name, isSwitch: sw, mandatory, position, pipeline, remaining, array, setNames, aliases, values };
     });
     // Without any explicit Position, parameters bind by position in declaration order (switches never).
     const explicit = raw.some((r) => r.position !== undefined);
     let next = 0;
     const params = raw.map((r): DeclaredParam => {
         const position = r.isSwitch ? undefined : explicit ? r.position : next++;
-        const use: SetUse = { ...(r.mandatory ? { required: true } : {}), ...(position !== undefined ? { position } : {}), ...(r.pipeline ? { pipeline: true } : {}) };
+        const use: SetUse = { ...(r.mandatory ? { required: true } : {}), ...(position !== undefined ? { position } : {}), ...(r.pipeline ? { pipeline: true } : {}), ...(r.remaining ? { remaining: true } : {}) };
         const sets = r.setNames.length ? Object.fromEntries(r.setNames.map((s) => [s, use])) : { [ALL_SETS]: use };
-        return { node: r.node, name: r.name, aliases: r.aliases, isSwitch: r.isSwitch, values: r.values, sets, mandatory: r.mandatory };
+        return { node: r.node, name: r.name, aliases: r.aliases, isSwitch: r.isSwitch, isArray: r.array, values: r.values, sets, mandatory: r.mandatory };
     });
     return { params, advanced };
 }

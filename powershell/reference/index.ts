@@ -11,6 +11,8 @@ export interface SetUse {
     position?: number;
     /** Accepts pipeline input (by value or by property name). */
     pipeline?: boolean;
+    /** Takes every positional argument left over (ValueFromRemainingArguments). */
+    remaining?: boolean;
 }
 
 export interface ParameterSpec {

@@ -49,11 +49,39 @@ interface YamlBlock {
     required: boolean;
     position: number | null;
     pipeline: boolean;
+    remaining?: boolean;
+}
+
+/**
+ * PlatyPS' newer schema (a few pages, e.g. Write-Host): `Aliases: []`, `AcceptedValues: []`, and
+ * a `ParameterSets:` list of `- Name:` entries with Position, IsRequired, ValueFromPipeline...,
+ * ValueFromRemainingArguments. Gives one block per set.
+ */
+function newSchemaBlocks(yaml: string): YamlBlock[] {
+    const field = (name: string, text = yaml) => new RegExp(`^\\s*${name}:[ \\t]*(.*)$`, "mi").exec(text)?.[1].trim() ?? "";
+    const list = (name: string) => field(name).replace(/^\[|\]$/g, "").split(",").map((v) => v.trim().replace(/^'|'$/g, "")).filter(Boolean);
+    return yaml.split(/^- Name:/m).slice(1).map((entry) => {
+        const position = field("Position", entry);
+        return {
+            type: field("Type"),
+            sets: [entry.split("\n")[0].trim()],
+            aliases: list("Aliases"),
+            values: list("AcceptedValues"),
+            required: /^true/i.test(field("IsRequired", entry)),
+            position: /^\d+$/.test(position) ? Number(position) : null,
+            pipeline: /^true/i.test(field("ValueFromPipeline", entry)) || /^true/i.test(field("ValueFromPipelineByPropertyName", entry)),
+            remaining: /^true/i.test(field("ValueFromRemainingArguments", entry)),
+        };
+    });
 }
 
 function yamlBlocks(section: string): YamlBlock[] {
     const blocks: YamlBlock[] = [];
     for (const m of section.matchAll(/```yaml\r?\n([\s\S]*?)```/g)) {
+        if (/^ParameterSets:/m.test(m[1])) {
+            blocks.push(...newSchemaBlocks(m[1]));
+            continue;
+        }
         const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, "mi").exec(m[1])?.[1].trim() ?? "";
         const list = (name: string) => field(name).split(",").map((s) => s.trim()).filter(Boolean);
         const position = field("Position");
@@ -114,7 +142,7 @@ export function parseCmdletPage(text: string, module: string): [string, CmdletSp
         for (const b of blocks) {
             for (const set of b.sets.length ? b.sets : ["(All)"]) {
                 // Only what is true is written: a named, optional parameter in a set is `{}`.
-                spec.sets[set] = { ...(b.required ? { required: true } : {}), ...(b.position !== null ? { position: b.position } : {}), ...(b.pipeline ? { pipeline: true } : {}) };
+                spec.sets[set] = { ...(b.required ? { required: true } : {}), ...(b.position !== null ? { position: b.position } : {}), ...(b.pipeline ? { pipeline: true } : {}), ...(b.remaining ? { remaining: true } : {}) };
                 if (set !== "(All)" && !sets.includes(set)) sets.push(set);
             }
         }
