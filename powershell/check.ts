@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { type BindRule, bindCommand, type SplatKeys } from "./bind";
 import { checkInstallerArgs, installerFor } from "./native";
 import { type Location, type Source, type SyntaxNode, locate, parse, readSource } from "./parse";
-import { findCmdlet } from "./reference";
+import { findCmdlet, reference } from "./reference";
 import { type Signature, cmdletSignature, declaredParams, functionSignature, literalText } from "./signatures";
 import { undefinedVariables } from "./variables";
 
@@ -23,6 +23,7 @@ export const RULES = {
     "parameter-set": "parameters that are in no parameter set together",
     "extra-argument": "a positional argument no parameter can take",
     "missing-mandatory": "a mandatory parameter missing in every possible parameter set",
+    "unknown-drive": "a path on a drive that is neither built in (about_Providers) nor created by the script's New-PSDrive",
     "undefined-variable": "a variable read before anything assigns it (a typo such as $DomianName)",
     "run-command-parameter": "a Run Command parameter the deployment passes that the script's param block does not declare",
     "run-command-missing": "a mandatory script parameter the deployment never passes",
@@ -99,6 +100,31 @@ function argumentList(command: SyntaxNode, root: SyntaxNode): SyntaxNode[] | und
     return last ? strings(last.namedChildren[last.namedChildCount - 1]) : undefined;
 }
 
+const PATH_PARAMS = /^-(Path|LiteralPath|PSPath|LP|Destination)$/i;
+
+/** Paths on drives nobody defines: `HKML:\...`, or a provider drive the script never creates. */
+function unknownDrives(root: SyntaxNode, add: (node: SyntaxNode, rule: Rule, message: string) => void): void {
+    const known = new Set(reference().drives.map((d) => d.toLowerCase()));
+    const commands = descendants(root, "command");
+    for (const c of commands) {
+        if (!/^New-PSDrive$/i.test(c.childForFieldName("command_name")?.text ?? "")) continue;
+        const name = namedValue(c, /^-Name$/i);
+        const text = name ? literalText(name) : undefined;
+        if (text) known.add(text.toLowerCase());
+    }
+    for (const c of commands) {
+        const elements = c.namedChildren.find((e) => e.type === "command_elements")?.namedChildren.filter((e) => e.type !== "command_argument_sep") ?? [];
+        elements.forEach((el, i) => {
+            const value = el.type === "command_parameter" && PATH_PARAMS.test(el.text.replace(/:$/, "")) ? elements[i + 1] : undefined;
+            const text = value ? literalText(value) : undefined;
+            const drive = text ? /^([A-Za-z][A-Za-z0-9]+):(?:[\\/]|$)/.exec(text)?.[1] : undefined;
+            if (value && drive && !known.has(drive.toLowerCase())) {
+                add(value, "unknown-drive", `${drive}: is neither a built-in drive (${reference().drives.map((d) => `${d}:`).join(", ")}) nor one this script creates with New-PSDrive`);
+            }
+        });
+    }
+}
+
 function namedValue(command: SyntaxNode, param: RegExp): SyntaxNode | undefined {
     const elements = command.namedChildren.find((c) => c.type === "command_elements")?.namedChildren.filter((c) => c.type !== "command_argument_sep") ?? [];
     const i = elements.findIndex((e) => e.type === "command_parameter" && param.test(e.text.replace(/:$/, "")));
@@ -147,6 +173,7 @@ export function checkScript(source: Source, runCommand?: RunCommandInput): Scrip
             if (doc && args) for (const f of checkInstallerArgs(doc, args, command)) add(f.node, f.rule, f.message);
         }
     }
+    unknownDrives(root, add);
     for (const v of undefinedVariables(root)) add(v.node, "undefined-variable", `${v.name} is read before anything assigns it`);
     if (runCommand) checkRunCommand(root, runCommand, add);
     return out.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file.localeCompare(b.file)));

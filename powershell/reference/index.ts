@@ -42,6 +42,8 @@ export interface CmdletReference {
     taken: string;
     /** Automatic and preference variables (without `$`). */
     variables: string[];
+    /** The built-in providers' drives (Env, HKLM...), without the colon; one-letter drives are the FileSystem's. */
+    drives: string[];
     commonParameters: Record<string, ParameterSpec>;
     cmdlets: Record<string, CmdletSpec>;
 }

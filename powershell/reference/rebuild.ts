@@ -38,6 +38,8 @@ export const POWERSHELL_MODULES = [
 ];
 const ABOUT = "reference/5.1/Microsoft.PowerShell.Core/About";
 const COMMON_PARAMETERS_PAGE = `${ABOUT}/about_CommonParameters.md`;
+/** The built-in providers' drives (`- Drive - \`HKLM:\`, \`HKCU:\``); `C:` and other letters are the FileSystem's. */
+const PROVIDERS_PAGE = `${ABOUT}/about_Providers.md`;
 /** The variables PowerShell defines itself: a script reads them without assigning them. */
 const VARIABLE_PAGES = [`${ABOUT}/about_Automatic_Variables.md`, `${ABOUT}/about_Preference_Variables.md`];
 
@@ -179,6 +181,10 @@ export function parseVariableNames(text: string): string[] {
     return names;
 }
 
+export function parseDrives(text: string): string[] {
+    return [...text.matchAll(/^\s*- Drive - (.+)$/gm)].flatMap((m) => [...m[1].matchAll(/`([A-Za-z][A-Za-z0-9]+):`/g)].map((d) => d[1]));
+}
+
 function commit(checkout: string): string {
     return execFileSync("git", ["-C", checkout, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
 }
@@ -209,6 +215,7 @@ export function rebuild(windowsDocs: string, powershellDocs: string): CmdletRefe
         ],
         taken: new Date().toISOString().slice(0, 10),
         variables: [...new Set(VARIABLE_PAGES.flatMap((p) => parseVariableNames(fs.readFileSync(path.join(powershellDocs, p), "utf8"))))].sort((a, b) => a.localeCompare(b)),
+        drives: parseDrives(fs.readFileSync(path.join(powershellDocs, PROVIDERS_PAGE), "utf8")),
         commonParameters: parseCommonParameters(fs.readFileSync(path.join(powershellDocs, COMMON_PARAMETERS_PAGE), "utf8")),
         cmdlets: sorted,
     };

@@ -104,6 +104,13 @@ describe("the script checker's rules", () => {
         expect(check("Write-Output $_ $PSBoundParameters $env:COMPUTERNAME $ErrorActionPreference\nGet-Item x -ErrorVariable bad\nWrite-Output $bad")).toEqual([]);
     });
 
+    it("unknown-drive: a path on a drive that is not built in and that the script does not create", () => {
+        expect(check('Set-ItemProperty -Path "HKML:\\SOFTWARE\\x" -Name a -Value 1')).toEqual([
+            { rule: "unknown-drive", at: "1:24", message: "HKML: is neither a built-in drive (Alias:, Cert:, Env:, Function:, HKLM:, HKCU:, Variable:, WSMan:) nor one this script creates with New-PSDrive" },
+        ]);
+        expect(check("New-PSDrive -Name RC -PSProvider ADRMSInstall -Root RootCluster\nSet-ItemProperty -Path RC:\\ClusterKey -Name UseCentrallyManaged -Value $true\nTest-Path -Path HKLM:\\SOFTWARE")).toEqual([]);
+    });
+
     it("run-command-parameter and run-command-missing: the deployment's parameters against the param block", () => {
         const text = "param([Parameter(Mandatory = $true)] [string] $DomainName, [Parameter(Mandatory = $true)] [string] $SafeModePassword)\nWrite-Output $DomainName $SafeModePassword";
         expect(check(text, { parameters: ["DomainName", "NetbiosName"], protectedParameters: ["SafeModePasword"] })).toEqual([
@@ -130,7 +137,7 @@ describe("the script checker's rules", () => {
     });
 
     it("every rule has a test above", () => {
-        const tested = ["parse-error", "unknown-command", "unknown-parameter", "ambiguous-parameter", "missing-value", "switch-value", "value-not-accepted", "splat-unknown-key", "parameter-set", "extra-argument", "missing-mandatory", "undefined-variable", "run-command-parameter", "run-command-missing", "installer-parameter", "installer-value", "installer-missing"];
+        const tested = ["parse-error", "unknown-command", "unknown-parameter", "ambiguous-parameter", "missing-value", "switch-value", "value-not-accepted", "splat-unknown-key", "parameter-set", "extra-argument", "missing-mandatory", "unknown-drive", "undefined-variable", "run-command-parameter", "run-command-missing", "installer-parameter", "installer-value", "installer-missing"];
         expect(Object.keys(RULES).sort()).toEqual(tested.sort());
     });
 });
