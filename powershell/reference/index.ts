@@ -31,6 +31,8 @@ export interface CmdletSpec {
     /** Parameter set names; `__AllParameterSets` for a cmdlet with a single set. */
     sets: string[];
     defaultSet?: string;
+    /** Windows PowerShell's own aliases of the cmdlet (`%` for ForEach-Object), from its page's notes. */
+    aliases?: string[];
     /** Takes the common parameters (-ErrorAction, -Verbose...). */
     common: boolean;
     parameters: Record<string, ParameterSpec>;
@@ -55,7 +57,10 @@ let loaded: { reference: CmdletReference; byLowerName: Map<string, [string, Cmdl
 function load() {
     if (!loaded) {
         const reference = require(REFERENCE_FILE) as CmdletReference;
-        loaded = { reference, byLowerName: new Map(Object.entries(reference.cmdlets).map(([n, s]) => [n.toLowerCase(), [n, s]])) };
+        const byLowerName = new Map<string, [string, CmdletSpec]>();
+        for (const [n, s] of Object.entries(reference.cmdlets)) for (const alias of s.aliases ?? []) byLowerName.set(alias.toLowerCase(), [n, s]);
+        for (const [n, s] of Object.entries(reference.cmdlets)) byLowerName.set(n.toLowerCase(), [n, s]);
+        loaded = { reference, byLowerName };
     }
     return loaded;
 }
@@ -64,7 +69,7 @@ export function reference(): CmdletReference {
     return load().reference;
 }
 
-/** A cmdlet by name, case-insensitively as PowerShell resolves it: [its documented name, its spec]. */
+/** A cmdlet by name or by one of its aliases, case-insensitively as PowerShell resolves it: [its documented name, its spec]. */
 export function findCmdlet(name: string): [string, CmdletSpec] | undefined {
     return load().byLowerName.get(name.toLowerCase());
 }

@@ -101,7 +101,9 @@ function yamlBlocks(section: string): YamlBlock[] {
 }
 
 /** One cmdlet page, or undefined for a page that is not a cmdlet's (a module's overview). */
-export function parseCmdletPage(text: string, module: string): [string, CmdletSpec] | undefined {
+export function parseCmdletPage(page: string, module: string): [string, CmdletSpec] | undefined {
+    // Some pages have CRLF line ends; `.` stops at a CR.
+    const text = page.replace(/\r\n/g, "\n");
     const title = /^title:\s*(\S+)\s*$/m.exec(text)?.[1];
     if (!title || !/^[A-Za-z]+-[A-Za-z0-9]+$/.test(title) || !/^## SYNTAX/m.test(text)) return undefined;
     const syntax = /^## SYNTAX\s*$([\s\S]*?)^## /m.exec(text)?.[1] ?? "";
@@ -156,7 +158,10 @@ export function parseCmdletPage(text: string, module: string): [string, CmdletSp
         parameters[name] = spec;
     }
     if (sets.length === 0) sets.push("__AllParameterSets");
-    return [title, { module, sets, ...(defaultSet ? { defaultSet } : {}), common, parameters }];
+    // NOTES: "Windows PowerShell includes the following aliases for `ForEach-Object`:" then a list.
+    const aliasList = /following aliases for `[^`]+`:\s*\n((?:[ \t]*-[ \t]+`[^`]+`.*\n?)+)/.exec(text)?.[1] ?? "";
+    const aliases = [...aliasList.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    return [title, { module, sets, ...(defaultSet ? { defaultSet } : {}), common, ...(aliases.length ? { aliases } : {}), parameters }];
 }
 
 /** The common parameters every cmdlet and advanced function has, from about_CommonParameters (5.1). */

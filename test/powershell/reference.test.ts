@@ -44,6 +44,13 @@ ${param("Type", { Type: "Microsoft.Win32.RegistryValueKind", "Parameter Sets": "
 This cmdlet supports the common parameters.
 
 ## INPUTS
+
+## NOTES
+
+Windows PowerShell includes the following aliases for \`Set-Demo\`:\r
+\r
+- \`sd\`\r
+- \`demo\`\r
 `;
 
 describe("rebuild.ts reading Microsoft's cmdlet pages", () => {
@@ -56,6 +63,10 @@ describe("rebuild.ts reading Microsoft's cmdlet pages", () => {
         expect(spec.parameters.Force).toEqual({ type: "System.Management.Automation.SwitchParameter", aliases: ["f"], sets: { "(All)": {} } });
         expect(spec.parameters.Name).toEqual({ type: "System.String", aliases: ["N", "DisplayName"], values: ["One", "Two"], sets: { ByName: { required: true, position: 0 } } });
         expect(spec.parameters.Id.sets).toEqual({ ById: { required: true, pipeline: true } });
+    });
+
+    it("reads the cmdlet's own aliases from its notes, CRLF line ends included", () => {
+        expect(parseCmdletPage(PAGE, "Demo")![1].aliases).toEqual(["sd", "demo"]);
     });
 
     it("never makes a provider's dynamic parameter mandatory (it exists only on that provider's drives)", () => {

@@ -44,6 +44,11 @@ describe("the script checker's rules", () => {
         expect(check("Get-ChildItem -Filt *.log -ea SilentlyContinue")).toEqual([]);
     });
 
+    it("Windows PowerShell's own command aliases resolve to their cmdlets, checked as those", () => {
+        expect(check("gci C:\\ | % { $_.Name } | ? { $_ } | select -First 1")).toEqual([]);
+        expect(check("gci -Fi x")).toEqual([{ rule: "ambiguous-parameter", at: "1:5", message: "-Fi of Get-ChildItem is ambiguous: it could be -File, -Filter; write the whole name" }]);
+    });
+
     it("missing-value: a parameter that needs a value at the end of the line", () => {
         expect(check("Get-ChildItem -Filter")).toEqual([{ rule: "missing-value", at: "1:15", message: "-Filter of Get-ChildItem needs a value" }]);
     });
