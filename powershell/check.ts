@@ -162,7 +162,11 @@ export function checkScript(source: Source, runCommand?: RunCommandInput): Scrip
         const cmdlet = findCmdlet(name);
         const sig = functions.get(name.toLowerCase()) ?? (cmdlet ? cmdletSignature(cmdlet[0], cmdlet[1]) : undefined);
         if (!sig) {
-            add(nameNode, "unknown-command", `${name} is neither a cmdlet of the reference (powershell/reference/cmdlets.json) nor a function this script defines`);
+            // Cmdlets and functions are Verb-Noun; a bare word that is no alias is a program on the
+            // PATH (netsh, certutil, w32tm), which nothing here can know.
+            if (name.includes("-")) {
+                add(nameNode, "unknown-command", `${name} is neither a cmdlet of the reference (powershell/reference/cmdlets.json) nor a function this script defines; a cmdlet of another module needs that module in powershell/reference/rebuild.ts and the reference rebuilt`);
+            }
             continue;
         }
         for (const f of bindCommand(sig, command, isPiped(command), splatKeys)) add(f.node, f.rule as BindRule, f.message);

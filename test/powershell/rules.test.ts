@@ -24,8 +24,14 @@ describe("the script checker's rules", () => {
 
     it("unknown-command: neither in the reference nor defined by the script", () => {
         expect(check("Get-Frobnicator -Name x")).toEqual([
-            { rule: "unknown-command", at: "1:1", message: "Get-Frobnicator is neither a cmdlet of the reference (powershell/reference/cmdlets.json) nor a function this script defines" },
+            {
+                rule: "unknown-command",
+                at: "1:1",
+                message: "Get-Frobnicator is neither a cmdlet of the reference (powershell/reference/cmdlets.json) nor a function this script defines; a cmdlet of another module needs that module in powershell/reference/rebuild.ts and the reference rebuilt",
+            },
         ]);
+        // A bare word is a program on the PATH; a path or a file name is a program too.
+        expect(check("netsh advfirewall show allprofiles\ncertutil -ping\n& C:\\tools\\x.exe /y")).toEqual([]);
     });
 
     it("unknown-parameter: Install-ADDSForest -SafeModePassword (the parameter is -SafeModeAdministratorPassword)", () => {
