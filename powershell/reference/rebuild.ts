@@ -3,7 +3,7 @@
 // SYNTAX and, under PARAMETERS, one YAML block per parameter and group of sets with its Type,
 // Parameter Sets, Aliases, Accepted values, Required, Position and pipeline input.
 //
-//   node -r ./cli/ts-require.js powershell/reference/rebuild.ts <windows-powershell-docs> <PowerShell-Docs>
+//   npm run reference -- <windows-powershell-docs> <PowerShell-Docs>
 //
 // Both arguments are local checkouts (git clones) of github.com/MicrosoftDocs/windows-powershell-docs
 // and github.com/MicrosoftDocs/PowerShell-Docs; their commits are recorded in the data file.
@@ -191,7 +191,11 @@ export function parseDrives(text: string): string[] {
 }
 
 function commit(checkout: string): string {
-    return execFileSync("git", ["-C", checkout, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    try {
+        return execFileSync("git", ["-C", checkout, "rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+        throw new Error(`${checkout} is not a git checkout: clone the repository and pass its folder, so the data file can record the commit it was built from`);
+    }
 }
 
 function modulePages(checkout: string, docset: string, module: string): string[] {
@@ -237,10 +241,16 @@ export function serialize(reference: CmdletReference): string {
 if (require.main === module) {
     const [windowsDocs, powershellDocs] = process.argv.slice(2);
     if (!windowsDocs || !powershellDocs) {
-        process.stderr.write("usage: node -r ./cli/ts-require.js powershell/reference/rebuild.ts <windows-powershell-docs checkout> <PowerShell-Docs checkout>\n");
+        process.stderr.write("usage: npm run reference -- <windows-powershell-docs checkout> <PowerShell-Docs checkout>\n");
         process.exit(2);
     }
-    const reference = rebuild(windowsDocs, powershellDocs);
+    let reference: CmdletReference;
+    try {
+        reference = rebuild(windowsDocs, powershellDocs);
+    } catch (err) {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(2);
+    }
     const out = path.join(__dirname, "cmdlets.json");
     fs.writeFileSync(out, serialize(reference));
     process.stdout.write(`${out}: ${Object.keys(reference.cmdlets).length} cmdlets\n`);

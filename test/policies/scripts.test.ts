@@ -1,6 +1,9 @@
 // run-command-script-valid: a Run Command's inline PowerShell passes the script checker and
 // declares exactly the parameters the resource passes, in a lab or in a user's own program.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LABS_CLI, ROOT } from "../support";
 import { type Spec, UNKNOWN, check, findings, secret, usePack } from "./support";
 
 const pack = usePack();
@@ -60,4 +63,11 @@ describe("run-command-script-valid", () => {
         ]);
         expect(findings(r, POLICY)).toEqual([]);
     });
+
+    it("fails labs check on a user's own program whose Run Command script is wrong, naming the resource and the line", () => {
+        const r = spawnSync(process.execPath, [LABS_CLI, "check", "--program", path.join(ROOT, "test", "fixtures", "programs", "run-command")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+        expect(r.stdout).toContain("VirtualMachineRunCommandByVirtualMachine  promote-wrong\n  mandatory high     run-command-script-valid[Script::unknown-parameter@2:44]: line 2, column 44: Install-ADDSForest has no parameter -SafeModePassword");
+        expect(r.stdout).not.toMatch(/promote-right\n\s+mandatory/);
+        expect(r.status).toBe(1);
+    }, 120_000);
 });
