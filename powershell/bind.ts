@@ -82,7 +82,11 @@ function valueAccepted(p: Param, node: SyntaxNode): string | undefined {
 
 const dash = (p: Param) => `-${p.name}`;
 
-/** Binds one command; `piped` when something is piped into it. */
+/**
+ * Binds one `command` node against `sig` and returns what PowerShell would refuse (an empty list
+ * when it binds). `piped`: something is piped into the command, so a mandatory parameter that
+ * takes pipeline input counts as given. `splatKeys` answers `@name` with its literal keys.
+ */
 export function bindCommand(sig: Signature, command: SyntaxNode, piped: boolean, splatKeys: SplatKeys): BindFinding[] {
     const findings: BindFinding[] = [];
     const takesValue = (name: string) => {

@@ -132,8 +132,10 @@ function namedValue(command: SyntaxNode, param: RegExp): SyntaxNode | undefined 
 }
 
 /**
- * Checks one script. Returns findings with file:line:column in the file each line came from
- * (an included file's own lines for what came from it), sorted by position.
+ * Checks one script. Returns findings with file:line:column (1-based) in the file each line came
+ * from (an included file's own lines for what came from it), sorted by file and position; an
+ * empty list when the script is clean. Text that does not parse gives parse-error findings (and
+ * no others), never a throw. `runCommand` adds the run-command-* rules.
  */
 export function checkScript(source: Source, runCommand?: RunCommandInput): ScriptFinding[] {
     const tree = parse(source.text);
@@ -195,6 +197,7 @@ function checkRunCommand(root: SyntaxNode, input: RunCommandInput, add: (node: S
     for (const p of params) if (p.mandatory && !passed.has(p.name.toLowerCase())) add(p.node, "run-command-missing", `the script's mandatory parameter $${p.name} is never passed by the deployment`);
 }
 
+/** checkScript on a file read with its `# @include` lines resolved; throws when an included file is missing. */
 export function checkFile(file: string, runCommand?: RunCommandInput): ScriptFinding[] {
     return checkScript(readSource(file), runCommand);
 }

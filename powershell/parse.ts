@@ -23,7 +23,10 @@ function language(): Parser.Language {
     return binding;
 }
 
-/** Parses PowerShell source; the tree keeps ERROR and MISSING nodes where the text does not parse. */
+/**
+ * Parses PowerShell source into a tree-sitter tree; never throws on bad syntax: the tree keeps
+ * ERROR and MISSING nodes where the text does not parse. Positions are 0-based rows and columns.
+ */
 export function parse(text: string): Parser.Tree {
     if (!parser) {
         parser = new Parser();

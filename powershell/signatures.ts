@@ -34,6 +34,7 @@ function commonParams(): Param[] {
     return Object.entries(reference().commonParameters).map(([name, spec]) => ({ name, aliases: spec.aliases ?? [], isSwitch: isSwitch(spec), isArray: false, values: spec.values, sets: spec.sets }));
 }
 
+/** A cmdlet of the reference as a Signature, with the common parameters when the cmdlet takes them. */
 export function cmdletSignature(name: string, spec: CmdletSpec): Signature {
     const params: Param[] = Object.entries(spec.parameters).map(([n, p]) => ({ name: n, aliases: p.aliases ?? [], isSwitch: isSwitch(p), isArray: p.type.endsWith("[]"), values: p.values, sets: p.sets }));
     return { name, kind: "cmdlet", sets: spec.sets, params: spec.common ? [...params, ...commonParams()] : params };
@@ -84,6 +85,11 @@ export interface DeclaredParam extends Param {
     mandatory: boolean;
 }
 
+/**
+ * The parameters a `parameter_list` node declares ([switch], [Parameter(Mandatory, Position,
+ * ParameterSetName, ValueFromPipeline...)], [Alias()], [ValidateSet()]); `advanced` when any has
+ * a [Parameter()] attribute (the function then takes the common parameters too).
+ */
 export function declaredParams(list: SyntaxNode | undefined): { params: DeclaredParam[]; advanced: boolean } {
     if (!list) return { params: [], advanced: false };
     let advanced = false;
@@ -139,6 +145,7 @@ export function functionParamList(fn: SyntaxNode): { list?: SyntaxNode; cmdletBi
     return { list: block?.namedChildren.find((c) => c.type === "parameter_list"), cmdletBinding: /\[\s*CmdletBinding/i.test(block?.text ?? "") };
 }
 
+/** A `function_statement` node as a Signature: its param block, its parameter sets. */
 export function functionSignature(fn: SyntaxNode): Signature {
     const name = fn.namedChildren.find((c) => c.type === "function_name")?.text ?? "";
     const { list, cmdletBinding } = functionParamList(fn);

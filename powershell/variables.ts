@@ -45,6 +45,7 @@ function isAssignmentTarget(v: SyntaxNode): boolean {
     return false;
 }
 
+/** The first read of each variable nothing assigned before it (one finding per name and function). */
 export function undefinedVariables(root: SyntaxNode): VariableFinding[] {
     const defs: Use[] = [];
     const reads: Use[] = [];

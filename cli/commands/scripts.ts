@@ -14,6 +14,7 @@ export interface ScriptsOptions {
     rules?: boolean;
 }
 
+/** Runs the checker over `files` (none: labScripts), writes one line per finding, returns the exit code. */
 export function scriptsCommand(files: string[], options: ScriptsOptions, write: (text: string) => void): number {
     if (options.rules) {
         write(Object.entries(RULES).map(([id, what]) => `${id.padEnd(22)} ${what}`).join("\n"));
