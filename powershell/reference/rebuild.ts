@@ -26,6 +26,8 @@ export const WINDOWS_MODULES = [
     "ServerManager",
     "NetSecurity",
     "NetTCPIP",
+    // Not called by the labs' scripts today, but by many lab scripts: a user's own Run Command too.
+    "ScheduledTasks",
 ];
 /** Windows PowerShell 5.1's own modules: Run Command runs scripts in Windows PowerShell 5.1. */
 export const POWERSHELL_DOCSET = "reference/5.1";
@@ -35,6 +37,8 @@ export const POWERSHELL_MODULES = [
     "Microsoft.PowerShell.Utility",
     "Microsoft.PowerShell.Security",
     "CimCmdlets",
+    "Microsoft.PowerShell.Archive",
+    "Microsoft.PowerShell.LocalAccounts",
 ];
 const ABOUT = "reference/5.1/Microsoft.PowerShell.Core/About";
 const COMMON_PARAMETERS_PAGE = `${ABOUT}/about_CommonParameters.md`;
