@@ -25,7 +25,8 @@ describe("the labs' own scripts", () => {
         expect(scripts.map((s) => path.relative(ROOT, s))).toContain("stacks/dns-lab/scripts/Configure-DnsForwarder.ps1");
         expect(scripts.map((s) => path.relative(ROOT, s))).toContain("stacks/rms-lab/scripts/Promote-DomainController.ps1");
         expect(scripts.map((s) => path.basename(s))).not.toContain("common.ps1");
-        expect(scripts).toHaveLength(9);
+        const all = ["dns-lab", "rms-lab"].flatMap((lab) => fs.readdirSync(path.join(ROOT, "stacks", lab, "scripts")).filter((f) => f.endsWith(".ps1")));
+        expect(scripts).toHaveLength(all.length - 1);
     });
 
     it.each(scripts.map((s) => [path.relative(ROOT, s), s]))("%s passes, with its includes", (_name, file) => {
@@ -71,7 +72,7 @@ describe("labs scripts", () => {
     it("exits 0 over the labs' scripts, saying how many it checked", () => {
         const run = labs();
         expect(run.stdout).toBe("");
-        expect(run.stderr).toMatch(/^9 scripts checked against \d+ cmdlets \(reference taken \d{4}-\d{2}-\d{2}\): no problems\n$/);
+        expect(run.stderr).toMatch(/^\d+ scripts checked against \d+ cmdlets \(reference taken \d{4}-\d{2}-\d{2}\): no problems\n$/);
         expect(run.status).toBe(0);
     });
 
