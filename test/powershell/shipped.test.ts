@@ -10,7 +10,9 @@ import type { Plan } from "../../cli/engine/plan";
 import { checkFile, checkScript, labScripts } from "../../powershell/check";
 import { inlineSource, parse, readSource } from "../../powershell/parse";
 import { findCmdlet } from "../../powershell/reference";
-import { LABS_CLI, ROOT, input, ofType, planLab } from "../support";
+import { dnsLabProbes } from "../../stacks/dns-lab/verify";
+import { rmsLabProbes } from "../../stacks/rms-lab/verify";
+import { LABS_CLI, ROOT, input, ofType, planLab, stackOutput } from "../support";
 
 const RUN_COMMAND = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
 
@@ -63,6 +65,26 @@ describe("the Run Commands the programs create", () => {
             });
             expect({ run: run.name, findings }).toEqual({ run: run.name, findings: [] });
         }
+    });
+
+    it("give labs verify's scripts exactly the parameters their param blocks declare (az vm run-command --parameters)", () => {
+        const [rms, dns] = plans;
+        const probes = [...rmsLabProbes(stackOutput(rms, "rms-lab")), ...dnsLabProbes(stackOutput(dns, "dns-lab"))].filter((p) => p.label.endsWith("(Run Command)"));
+        expect(probes.length).toBeGreaterThanOrEqual(9);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labs-verify-"));
+        const passed = new Set<string>();
+        for (const probe of probes) {
+            const [line] = probe.commands(probe.checks, dir);
+            const file = /--scripts @(\S+)/.exec(line)![1];
+            // `--parameters name=value ...` up to the next option; values are base64 or plain words.
+            const parameters = (/--parameters (.*?) --output/.exec(line)?.[1] ?? "").split(" ").map((p) => p.replace(/^'/, "").split("=")[0]);
+            for (const p of parameters) passed.add(p);
+            const findings = checkScript(inlineSource(path.basename(file), fs.readFileSync(file, "utf8")), { parameters, protectedParameters: [] });
+            expect({ probe: probe.label, findings }).toEqual({ probe: probe.label, findings: [] });
+        }
+        // The command lines were read: the parameters both scripts are given are among them.
+        expect([...passed]).toEqual(expect.arrayContaining(["DomainName", "Checks"]));
+        expect(passed.size).toBeGreaterThanOrEqual(4);
     });
 });
 
