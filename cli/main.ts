@@ -55,6 +55,16 @@ export async function main(argv: string[]): Promise<number> {
         });
 
     program
+        .command("scripts [files...]")
+        .description("check the PowerShell the labs run (or the named .ps1 files): parse, cmdlets and parameters against Microsoft's reference, variables, installer switches (offline)")
+        .option("--json", "print {scripts, findings} as JSON")
+        .option("--rules", "list the rules and exit")
+        .action((files: string[], opts) => {
+            const { scriptsCommand } = require("./commands/scripts") as typeof import("./commands/scripts");
+            code = scriptsCommand(files, opts, write);
+        });
+
+    program
         .command("cost")
         .description("what each lab costs per hour (VMs running or stopped) and per month, per resource, from the price table (offline)")
         .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")

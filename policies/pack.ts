@@ -11,9 +11,10 @@ import { HYGIENE_POLICIES } from "./hygiene";
 import { IAM_POLICIES } from "./iam";
 import { NSG_POLICIES } from "./nsg";
 import { SECURITY_GROUP_POLICIES } from "./nsg/security-groups";
+import { SCRIPT_POLICIES } from "./scripts";
 
 export const PACK_NAME = "labs-policies";
 
-export const POLICIES = [...NSG_POLICIES, ...SECURITY_GROUP_POLICIES, ...IAM_POLICIES, ...AWS_DATA_POLICIES, ...RESOURCE_POLICY_POLICIES, ...CONTROL_POLICIES, noPlaintextCredentials, ...AZURE_DATA_POLICIES, ...AZURE_CONTROL_POLICIES, ...HYGIENE_POLICIES, ...EXEMPTION_POLICIES];
+export const POLICIES = [...NSG_POLICIES, ...SECURITY_GROUP_POLICIES, ...IAM_POLICIES, ...AWS_DATA_POLICIES, ...RESOURCE_POLICY_POLICIES, ...CONTROL_POLICIES, noPlaintextCredentials, ...AZURE_DATA_POLICIES, ...AZURE_CONTROL_POLICIES, ...HYGIENE_POLICIES, ...SCRIPT_POLICIES, ...EXEMPTION_POLICIES];
 
 export { registry } from "./lib/policy";
