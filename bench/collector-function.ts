@@ -8,14 +8,14 @@
 // Environment: BENCH_USERS (default 2000, 2 keys each), BENCH_LATENCY_MS (default 20),
 // IAM_CONCURRENCY (default 10), BENCH_RATE_LIMIT (requests/s; when set, a third run against
 // a fake that throttles above that rate shows what adaptive mode does when IAM says no).
-import { createHandler } from "../stacks/collector/function/index";
-import type { RunSummary } from "../stacks/collector/function/index";
-import { DEFAULT_IAM_CONCURRENCY } from "../stacks/collector/function/config";
-import { STREAM_NAME } from "../stacks/collector/schema";
-import { FakeAzure } from "../test/collector/function/fake-azure";
-import { FAKE_CREDENTIALS } from "../test/collector/function/fake-iam";
-import type { FakeIamStats } from "../test/collector/function/fake-iam";
-import { startFakeIamInWorker } from "../test/collector/function/fake-iam-worker";
+import { createHandler } from "../stacks/collector/access-key-report/function/index";
+import type { RunSummary } from "../stacks/collector/access-key-report/function/index";
+import { DEFAULT_IAM_CONCURRENCY } from "../stacks/collector/access-key-report/function/config";
+import { STREAM_NAME } from "../stacks/collector/access-key-report/schema";
+import { FakeAzure } from "../test/collector/access-key-report/function/fake-azure";
+import { FAKE_CREDENTIALS } from "../test/collector/access-key-report/function/fake-iam";
+import type { FakeIamStats } from "../test/collector/access-key-report/function/fake-iam";
+import { startFakeIamInWorker } from "../test/collector/access-key-report/function/fake-iam-worker";
 
 const TENANT = "00000000-0000-4000-8000-00000000c011";
 const CLIENT = "0f3c5b1e-9a47-4c1e-8d2f-6b5a4e3d2c1b";

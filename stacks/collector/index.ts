@@ -4,13 +4,13 @@
 // read-only principal and CloudTrail trail Defender for Cloud Apps reads AWS through.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditPrincipal } from "./audit";
-import { EntraLogExport } from "./entra-export";
+import { AuditPrincipal } from "./defender";
+import { EntraLogExport } from "./entra-logs";
 import type { CollectorArgs } from "./config";
-import { AccessKeyReporter } from "./reporter";
-import { STREAM_NAME, TABLE_NAME } from "./schema";
+import { AccessKeyReporter } from "./access-key-report/reporter";
+import { STREAM_NAME, TABLE_NAME } from "./access-key-report/schema";
 import { SentinelConnector } from "./sentinel";
-import { AccessKeyWorkspace } from "./workspace";
+import { AccessKeyWorkspace } from "./access-key-report/workspace";
 
 export type { CollectorArgs } from "./config";
 

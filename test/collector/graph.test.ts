@@ -9,12 +9,12 @@ import { PolicyHost } from "../../cli/engine/analyzer";
 import type { Plan, PlannedResource } from "../../cli/engine/plan";
 import { isSecret } from "../../cli/engine/wire";
 import { classify, expand } from "../../policies/iam/analyzer";
-import { AUDIT_GOVERNANCE_ACTIONS, AUDIT_READ_ACTIONS } from "../../stacks/collector/audit";
-import { toRecord } from "../../stacks/collector/function/record";
-import { QUERIES } from "../../stacks/collector/queries";
-import { COLUMNS, STREAM_NAME, TABLE_NAME } from "../../stacks/collector/schema";
-import { SENTINEL_OIDC } from "../../stacks/collector/sentinel";
-import { MONITORING_METRICS_PUBLISHER } from "../../stacks/collector/workspace";
+import { AUDIT_GOVERNANCE_ACTIONS, AUDIT_READ_ACTIONS } from "../../stacks/collector/defender";
+import { toRecord } from "../../stacks/collector/access-key-report/function/record";
+import { QUERIES } from "../../stacks/collector/access-key-report/queries";
+import { COLUMNS, STREAM_NAME, TABLE_NAME } from "../../stacks/collector/access-key-report/schema";
+import { SENTINEL_OIDC } from "../../stacks/collector/sentinel/index";
+import { MONITORING_METRICS_PUBLISHER } from "../../stacks/collector/access-key-report/workspace";
 import { ROOT, acceptsTags, input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
 
 interface PolicyStatement {

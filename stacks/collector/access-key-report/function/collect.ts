@@ -1,0 +1,127 @@
+// Lists every IAM user, every user's access keys and when each key was last used, as the
+// post's function does, but with bounded concurrency instead of one call after another:
+// - every IAM request (each page of a listing included) takes a slot of one limiter, so at
+//   most `concurrency` requests are in flight, the SDK's retries inside the same slot;
+// - a ListUsers page starts its users' work as soon as it arrives, while the next page waits
+//   its turn in the same queue;
+// - the first call that still fails after the SDK's retries stops the run: queued calls are
+//   dropped, calls in flight aborted, and the error is thrown once nothing is running.
+import { GetAccessKeyLastUsedCommand, NoSuchEntityException, paginateListAccessKeys, paginateListUsers } from "@aws-sdk/client-iam";
+import type { AccessKeyMetadata, IAMClient, User } from "@aws-sdk/client-iam";
+import { setMaxListeners } from "node:events";
+import pLimit from "p-limit";
+import type { AccessKeyRecord } from "../schema";
+import type { Logger } from "../../shared/runtime/log";
+import { maskAccessKeyId } from "../../shared/runtime/mask";
+import { loggedDateOf, toRecord } from "./record";
+
+/** IAM's maximum page size for ListUsers: the listing is sequential, so fewer pages mean less waiting. */
+export const USERS_PAGE_SIZE = 1000;
+
+export interface CollectOptions {
+    iam: IAMClient;
+    /** IAM requests in flight at once (at least 1). */
+    concurrency: number;
+    /** The run's start: its UTC day is every record's LoggedDate. */
+    runStartedAt: Date;
+    /** The clock for each record's TimeGenerated. */
+    now: () => Date;
+    log: Logger;
+    /** Stops the collection (e.g. when the upload side already failed). */
+    signal?: AbortSignal;
+}
+
+export interface Collection {
+    records: AccessKeyRecord[];
+    users: number;
+    /** Keys listed, including those deleted before their last use could be read. */
+    keys: number;
+    /** Users deleted between ListUsers and ListAccessKeys. */
+    skippedUsers: number;
+    /** Keys deleted between ListAccessKeys and GetAccessKeyLastUsed. */
+    skippedKeys: number;
+}
+
+export async function collectAccessKeys(options: CollectOptions): Promise<Collection> {
+    const { iam, now, log } = options;
+    const loggedDate = loggedDateOf(options.runStartedAt);
+    const collection: Collection = { records: [], users: 0, keys: 0, skippedUsers: 0, skippedKeys: 0 };
+
+    const stop = new AbortController();
+    const abortSignal = stop.signal;
+    // Every request in flight listens on this one signal; the limiter bounds how many there are,
+    // so Node's leak warning (more than 10 listeners) would only be noise above 10.
+    setMaxListeners(options.concurrency + 1, abortSignal);
+    const limit = pLimit({ concurrency: options.concurrency, rejectOnClear: true });
+    let failure: { error: unknown } | undefined;
+    const fail = (error: unknown) => {
+        if (failure) return;
+        failure = { error };
+        stop.abort(error);
+        limit.clearQueue();
+    };
+    const onOuterAbort = () => fail(options.signal?.reason);
+    if (options.signal?.aborted) onOuterAbort();
+    options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+
+    const request = <T>(send: () => Promise<T>): Promise<T> =>
+        limit(() => {
+            abortSignal.throwIfAborted();
+            return send();
+        });
+    // A paginator sends one request per `next()`, so pulling pages through the limiter bounds them too.
+    async function* pagesOf<T>(paginator: AsyncGenerator<T, undefined, unknown>): AsyncGenerator<T> {
+        for (;;) {
+            const page = await request(() => paginator.next());
+            if (page.done) return;
+            yield page.value;
+        }
+    }
+    const tasks: Promise<void>[] = [];
+    const start = (task: () => Promise<void>) => {
+        tasks.push(task().catch(fail));
+    };
+
+    const collectKey = async (user: User, key: AccessKeyMetadata) => {
+        try {
+            const answer = await request(() => iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }), { abortSignal }));
+            collection.records.push(toRecord({ user, key, lastUsed: answer.AccessKeyLastUsed, collectedAt: now(), loggedDate }));
+        } catch (error) {
+            // Deleted after it was listed: there is no key left to report, which is not a failure.
+            if (!(error instanceof NoSuchEntityException)) throw error;
+            collection.skippedKeys++;
+            log.warn("key-deleted-during-run", { user: user.UserName, accessKeyId: maskAccessKeyId(key.AccessKeyId ?? "") });
+        }
+    };
+
+    const collectUser = async (user: User) => {
+        try {
+            for await (const page of pagesOf(paginateListAccessKeys({ client: iam }, { UserName: user.UserName }, { abortSignal }))) {
+                for (const key of page.AccessKeyMetadata ?? []) {
+                    collection.keys++;
+                    start(() => collectKey(user, key));
+                }
+            }
+        } catch (error) {
+            if (!(error instanceof NoSuchEntityException)) throw error;
+            collection.skippedUsers++;
+            log.warn("user-deleted-during-run", { user: user.UserName });
+        }
+    };
+
+    try {
+        for await (const page of pagesOf(paginateListUsers({ client: iam, pageSize: USERS_PAGE_SIZE }, {}, { abortSignal }))) {
+            for (const user of page.Users ?? []) {
+                collection.users++;
+                start(() => collectUser(user));
+            }
+        }
+    } catch (error) {
+        fail(error);
+    }
+    // Tasks start further tasks while we wait; walking the list by index waits for those too.
+    for (let i = 0; i < tasks.length; i++) await tasks[i];
+    options.signal?.removeEventListener("abort", onOuterAbort);
+    if (failure) throw failure.error;
+    return collection;
+}

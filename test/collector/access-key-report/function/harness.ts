@@ -1,0 +1,111 @@
+// Runs the collector function in-process against the two fakes: the handler is the product's
+// createHandler(), given only client options (endpoints, the fake's certificate, fake AWS
+// credentials, short retry delays) through its deps.
+// The SDK's own retry classes; @smithy/core comes with @aws-sdk/client-iam (not a direct
+// dependency of this project; tests only).
+import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
+import type { HandlerDeps } from "../../../../stacks/collector/access-key-report/function/index";
+import { createHandler, IAM_CLIENT_DEFAULTS } from "../../../../stacks/collector/access-key-report/function/index";
+import { STREAM_NAME } from "../../../../stacks/collector/access-key-report/schema";
+import { FakeAzure } from "./fake-azure";
+import { FAKE_CREDENTIALS, FakeIam } from "./fake-iam";
+import type { FakeIamOptions } from "./fake-iam";
+
+export const TENANT_ID = "00000000-0000-4000-8000-00000000c011";
+export const CLIENT_ID = "0f3c5b1e-9a47-4c1e-8d2f-6b5a4e3d2c1b";
+export const CLIENT_SECRET = "Qx8~fake.client-secret_for~tests0123456789";
+export const DCR_IMMUTABLE_ID = "dcr-5c0f1e2d3b4a59687766554433221100";
+export const SECRET_PARAMETER = "/labs/test/collector/entra-client-secret";
+
+export interface Fakes {
+    iam: FakeIam;
+    azure: FakeAzure;
+    close(): Promise<void>;
+}
+
+export async function startFakes(iamOptions: Omit<FakeIamOptions, "parameters">, azureOptions: { tokenLifetimeSeconds?: number } = {}): Promise<Fakes> {
+    const iam = await FakeIam.start({ ...iamOptions, parameters: { [SECRET_PARAMETER]: CLIENT_SECRET } });
+    const azure = await FakeAzure.start({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, dcrImmutableId: DCR_IMMUTABLE_ID, streamName: STREAM_NAME, ...azureOptions });
+    return { iam, azure, close: async () => void (await Promise.all([iam.close(), azure.close()])) };
+}
+
+export function environmentFor(fakes: Fakes, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    return {
+        DCE_ENDPOINT: fakes.azure.url,
+        DCR_IMMUTABLE_ID,
+        STREAM_NAME,
+        AZURE_TENANT_ID: TENANT_ID,
+        AZURE_CLIENT_ID: CLIENT_ID,
+        CLIENT_SECRET_PARAMETER: SECRET_PARAMETER,
+        ...overrides,
+    };
+}
+
+/**
+ * The SDK's own adaptive strategy, with its backoff cut from up to 1 s (throttling) or 50 ms
+ * (other errors) times 2^attempt to a few milliseconds, and its client-side rate limiter's
+ * floor raised from 0.5 to `minFillRate` requests/s: a throttle in a run's first second
+ * (before the limiter has measured a send rate) otherwise drops it to the floor and the run
+ * takes seconds to recover (bench/collector-function.ts shows that with the real settings).
+ */
+export function fastAdaptiveRetry(options: { maxAttempts?: number; minFillRate?: number; backoffMs?: (attempt: number) => number } = {}): AdaptiveRetryStrategy {
+    const maxAttempts = options.maxAttempts ?? IAM_CLIENT_DEFAULTS.maxAttempts;
+    return new AdaptiveRetryStrategy(maxAttempts, {
+        maxAttempts,
+        backoff: { computeNextBackoffDelay: options.backoffMs ?? ((attempt) => Math.min(2 ** attempt, 16)), setDelayBase: () => undefined },
+        rateLimiter: new DefaultRateLimiter({ minFillRate: options.minFillRate ?? 500 }),
+    });
+}
+
+export interface TestHandler {
+    handler: ReturnType<typeof createHandler>;
+    /** Every log line the handler wrote. */
+    logs: string[];
+}
+
+export interface HandlerOptions {
+    env?: Record<string, string | undefined>;
+    deps?: Partial<HandlerDeps>;
+    /** The IAM client's retry strategy, made fresh for each run. Default: fastAdaptiveRetry(). */
+    iamRetry?: () => AdaptiveRetryStrategy;
+}
+
+export function handlerFor(fakes: Fakes, options: HandlerOptions = {}): TestHandler {
+    const logs: string[] = [];
+    const aws = { endpoint: fakes.iam.url, region: "us-east-1", credentials: FAKE_CREDENTIALS };
+    const handler = createHandler({
+        env: environmentFor(fakes, options.env),
+        iam: () => ({ ...aws, retryStrategy: options.iamRetry?.() ?? fastAdaptiveRetry() }),
+        ssm: aws,
+        // The fake serves its own OpenID configuration; instance discovery would ask
+        // login.microsoftonline.com about a host it has never heard of.
+        credential: { authorityHost: fakes.azure.url, disableInstanceDiscovery: true, tlsOptions: { ca: fakes.azure.ca }, retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
+        ingestion: { tlsOptions: { ca: fakes.azure.ca }, retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
+        writeLog: (line) => logs.push(line),
+        ...options.deps,
+    });
+    return { handler, logs };
+}
+
+/** (user, masked key id) pairs: what a complete report must hold once each. */
+export function expectedPairs(iam: FakeIam): string[] {
+    return iam.keys.map(({ user, key }) => `${user.userName} ${key.accessKeyId.slice(0, 4)}...${key.accessKeyId.slice(-4)}`).sort();
+}
+
+export function receivedPairs(azure: FakeAzure): string[] {
+    return azure.records.map((r) => `${String(r.User)} ${String(r.AccessKeyId)}`).sort();
+}
+
+/**
+ * Any key id of the fake, or its hidden middle (all but the first and last four characters),
+ * found in the text. Scans the text's long upper-case runs once instead of searching it for
+ * each of thousands of keys.
+ */
+export function leakedKeyParts(text: string, iam: FakeIam): string[] {
+    const middles = new Set(iam.keys.map(({ key }) => key.accessKeyId.slice(4, -4)));
+    const leaks = new Set<string>();
+    for (const [run] of text.matchAll(/[A-Z0-9]{12,}/g)) {
+        for (let i = 0; i + 12 <= run.length; i++) if (middles.has(run.slice(i, i + 12))) leaks.add(run);
+    }
+    return [...leaks];
+}
