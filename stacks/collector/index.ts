@@ -103,7 +103,7 @@ export class CollectorLab extends pulumi.ComponentResource {
                 table: TABLE_NAME,
                 savedSearches: "AWS access keys older than 90 days; AWS access keys created per day (Logs > Queries > Saved, category 'AWS access keys')",
                 workbook: `AWS access keys (${args.stack}) (Monitor > Workbooks)`,
-                query: pulumi.interpolate`az monitor log-analytics query --workspace ${w.workspace.customerId} --analytics-query "${TABLE_NAME} | summarize arg_max(TimeGenerated, *) by User, AccessKeyId | take 20"`,
+                query: pulumi.interpolate`az monitor log-analytics query --workspace ${w.workspace.customerId} --analytics-query "${TABLE_NAME} | summarize arg_max(TimeGenerated, *) by RecordId | take 20"`,
             },
             ingestion: { endpoint: w.ingestionEndpoint, ruleImmutableId: w.rule.immutableId, stream: STREAM_NAME },
             entraApplication: { clientId: w.application.clientId, clientSecretExpires: w.clientSecretExpires, rotatesEveryDays: args.secretRotationDays },

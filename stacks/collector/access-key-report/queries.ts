@@ -1,7 +1,9 @@
 // The post's two questions of the access-key report, in KQL over the Logs Ingestion table.
 // The function reports every key every day, so each query reads the latest run only (a key
 // deleted last month must not show up, and a failed run must not empty the report while an
-// older one exists), one record per key even if a retry delivered a record twice.
+// older one exists), and each RecordId once: a retry or a lost reply can store a record twice
+// (the Logs Ingestion API has no idempotent upload), and arg_max keeps the latest of the copies
+// (learn: kusto/query/arg-max-aggregation-function).
 import { TABLE_NAME } from "./schema";
 
 /** How far back a query looks for the latest run: a week of failed runs still shows the last good one. */
@@ -9,7 +11,7 @@ export const LOOKBACK = "7d";
 const LATEST_PER_KEY = `let latest = toscalar(${TABLE_NAME} | where TimeGenerated > ago(${LOOKBACK}) | summarize max(LoggedDate));
 ${TABLE_NAME}
 | where TimeGenerated > ago(${LOOKBACK}) and LoggedDate == latest
-| summarize arg_max(TimeGenerated, *) by User, AccessKeyId`;
+| summarize arg_max(TimeGenerated, *) by RecordId`;
 
 export interface SavedQuery {
     /** Saved-search id and workbook item name. */

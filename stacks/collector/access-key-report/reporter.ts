@@ -5,6 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleFunction } from "../shared/bundle";
+import { checkpointBucket } from "./checkpoint-bucket";
+import { CHECKPOINT_PREFIX } from "./function/checkpoint";
 import { FUNCTION_ACTIONS } from "./function/permissions";
 import { type Statement, accountAdministersKey, policyDocument } from "../shared/iam-document";
 import { ScheduledFunction, deadLetterAlarm } from "../shared/scheduled-function";
@@ -34,6 +36,8 @@ export interface FunctionResources {
     accountId: pulumi.Input<string>;
     parameterArn: pulumi.Input<string>;
     keyArn: pulumi.Input<string>;
+    /** The checkpoint bucket's ARN. */
+    checkpointBucketArn: pulumi.Input<string>;
 }
 
 /**
@@ -49,6 +53,11 @@ export function functionStatements(r: FunctionResources): Statement[] {
         "iam:GetAccessKeyLastUsed": pulumi.interpolate`arn:aws:iam::${r.accountId}:user/*`,
         "ssm:GetParameter": r.parameterArn,
         "kms:Decrypt": r.keyArn,
+        // The checkpoints' own prefix of their own bucket; listing is a bucket-level action.
+        "s3:GetObject": pulumi.interpolate`${r.checkpointBucketArn}/${CHECKPOINT_PREFIX}*`,
+        "s3:PutObject": pulumi.interpolate`${r.checkpointBucketArn}/${CHECKPOINT_PREFIX}*`,
+        "s3:ListBucket": r.checkpointBucketArn,
+        "kms:GenerateDataKey": r.keyArn,
     };
     const unmapped = FUNCTION_ACTIONS.filter((a) => !(a in resourceOf));
     if (unmapped.length) throw new Error(`the function calls ${unmapped.join(", ")}, which functionStatements gives no resource; add one`);
@@ -62,6 +71,8 @@ export class AccessKeyReporter extends pulumi.ComponentResource {
     readonly parameter: aws.ssm.Parameter;
     readonly deadLetterQueue: aws.sqs.Queue;
     readonly alerts: aws.sns.Topic;
+    /** The per-day delivery checkpoints. */
+    readonly checkpoints: aws.s3.Bucket;
     readonly bundleBytes: number;
 
     constructor(name: string, args: AccessKeyReporterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -103,6 +114,8 @@ export class AccessKeyReporter extends pulumi.ComponentResource {
         new aws.sns.TopicSubscription("alerts-email", { topic: this.alerts.arn, protocol: "email", endpoint: args.alertEmail }, o);
         deadLetterAlarm("failed-runs", this.deadLetterQueue, this.alerts.arn, o);
 
+        this.checkpoints = checkpointBucket(args.stack, this.key.arn, o);
+
         const bundle = bundleFunction();
         this.bundleBytes = bundle.bytes;
         const scheduled = new ScheduledFunction(
@@ -119,9 +132,10 @@ export class AccessKeyReporter extends pulumi.ComponentResource {
                     AZURE_CLIENT_ID: args.azure.clientId,
                     CLIENT_SECRET_PARAMETER: this.parameter.name,
                     IAM_CONCURRENCY: String(args.iamConcurrency),
+                    CHECKPOINT_BUCKET: this.checkpoints.bucket,
                 },
                 kmsKeyArn: this.key.arn,
-                statements: functionStatements({ accountId: args.accountId, parameterArn: this.parameter.arn, keyArn: this.key.arn }),
+                statements: functionStatements({ accountId: args.accountId, parameterArn: this.parameter.arn, keyArn: this.key.arn, checkpointBucketArn: this.checkpoints.arn }),
                 schedule: args.schedule,
                 deadLetterQueue: this.deadLetterQueue,
                 alarmTopicArn: this.alerts.arn,

@@ -1,7 +1,8 @@
 // The access-key report's one schema: the Log Analytics table, the data collection rule's
 // stream and the function's records are all built from this list, so they cannot drift apart.
 // Columns follow the post's report (user, account number, masked key id, dates, region,
-// status, service, logged date), typed, with TimeGenerated as every Log Analytics table needs.
+// status, service, logged date), typed, with TimeGenerated as every Log Analytics table needs,
+// and RecordId, which makes a record delivered twice recognisable as one.
 
 export const TABLE_NAME = "AWS_Access_Key_Report_CL";
 /** Custom streams are named `Custom-<table>`; the rule sends this stream to the table as is. */
@@ -20,6 +21,7 @@ export const COLUMNS = [
     { name: "Region", type: "string", description: "The region the key was last used in; empty if never used." },
     { name: "Status", type: "string", description: "Active or Inactive." },
     { name: "ServiceName", type: "string", description: "The AWS service the key last called; empty if never used." },
+    { name: "RecordId", type: "string", description: "The record's identity: a hash of account, day, user and key id. A retry that delivers a record again repeats its id, and the queries show each id once." },
 ] as const satisfies ReadonlyArray<{ name: string; type: ColumnType; description: string }>;
 
 export type ColumnName = (typeof COLUMNS)[number]["name"];
@@ -36,6 +38,7 @@ export interface AccessKeyRecord {
     Region?: string;
     Status: string;
     ServiceName?: string;
+    RecordId: string;
 }
 
 // Compile-time proof that the record type has exactly the table's columns.

@@ -5,7 +5,11 @@
 // - a ListUsers page starts its users' work as soon as it arrives, while the next page waits
 //   its turn in the same queue;
 // - the first call that still fails after the SDK's retries stops the run: queued calls are
-//   dropped, calls in flight aborted, and the error is thrown once nothing is running.
+//   dropped, calls in flight aborted, and the error is thrown once nothing is running;
+// - keys a previous attempt of the same day already delivered (the checkpoint) are skipped
+//   before their GetAccessKeyLastUsed call, so a retry spends IAM's rate on what is missing;
+// - when the time budget says stop, no further call starts, calls in flight are aborted, and
+//   the collection returns what it has, marked incomplete, for the caller to deliver.
 import { GetAccessKeyLastUsedCommand, NoSuchEntityException, paginateListAccessKeys, paginateListUsers } from "@aws-sdk/client-iam";
 import type { AccessKeyMetadata, IAMClient, User } from "@aws-sdk/client-iam";
 import { setMaxListeners } from "node:events";
@@ -13,7 +17,8 @@ import pLimit from "p-limit";
 import type { AccessKeyRecord } from "../schema";
 import type { Logger } from "../../shared/runtime/log";
 import { maskAccessKeyId } from "../../shared/runtime/mask";
-import { loggedDateOf, toRecord } from "./record";
+import { OutOfTimeError } from "../../shared/runtime/budget";
+import { accountNumberOf, loggedDateOf, recordIdOf, toRecord } from "./record";
 
 /** IAM's maximum page size for ListUsers: the listing is sequential, so fewer pages mean less waiting. */
 export const USERS_PAGE_SIZE = 1000;
@@ -29,6 +34,12 @@ export interface CollectOptions {
     log: Logger;
     /** Stops the collection (e.g. when the upload side already failed). */
     signal?: AbortSignal;
+    /** True for a RecordId already delivered today: the key is counted, not asked about again. */
+    alreadyDelivered?: (recordId: string) => boolean;
+    /** Called with each record as it is made (the delivery takes it from there). */
+    onRecord?: (record: AccessKeyRecord) => void;
+    /** The run's time: no call starts once it says no, and calls in flight stop when `stopWork` aborts. */
+    budget?: { canStartWork(): boolean; readonly stopWork: AbortSignal };
 }
 
 export interface Collection {
@@ -40,12 +51,16 @@ export interface Collection {
     skippedUsers: number;
     /** Keys deleted between ListAccessKeys and GetAccessKeyLastUsed. */
     skippedKeys: number;
+    /** Keys a previous attempt of the day delivered (not asked about again). */
+    alreadyDelivered: number;
+    /** Set when the time budget stopped the listing before it was complete. */
+    outOfTime?: OutOfTimeError;
 }
 
 export async function collectAccessKeys(options: CollectOptions): Promise<Collection> {
     const { iam, now, log } = options;
     const loggedDate = loggedDateOf(options.runStartedAt);
-    const collection: Collection = { records: [], users: 0, keys: 0, skippedUsers: 0, skippedKeys: 0 };
+    const collection: Collection = { records: [], users: 0, keys: 0, skippedUsers: 0, skippedKeys: 0, alreadyDelivered: 0 };
 
     const stop = new AbortController();
     const abortSignal = stop.signal;
@@ -63,10 +78,18 @@ export async function collectAccessKeys(options: CollectOptions): Promise<Collec
     const onOuterAbort = () => fail(options.signal?.reason);
     if (options.signal?.aborted) onOuterAbort();
     options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    const budget = options.budget;
+    const onOutOfTime = () => fail(budget?.stopWork.reason);
+    if (budget?.stopWork.aborted) onOutOfTime();
+    budget?.stopWork.addEventListener("abort", onOutOfTime, { once: true });
 
     const request = <T>(send: () => Promise<T>): Promise<T> =>
         limit(() => {
             abortSignal.throwIfAborted();
+            if (budget && !budget.canStartWork()) {
+                fail(new OutOfTimeError("the time reserved for delivery was reached"));
+                abortSignal.throwIfAborted();
+            }
             return send();
         });
     // A paginator sends one request per `next()`, so pulling pages through the limiter bounds them too.
@@ -83,9 +106,15 @@ export async function collectAccessKeys(options: CollectOptions): Promise<Collec
     };
 
     const collectKey = async (user: User, key: AccessKeyMetadata) => {
+        if (options.alreadyDelivered?.(recordIdOf(accountNumberOf(user.Arn), loggedDate, user.UserName ?? "", key.AccessKeyId ?? ""))) {
+            collection.alreadyDelivered++;
+            return;
+        }
         try {
             const answer = await request(() => iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }), { abortSignal }));
-            collection.records.push(toRecord({ user, key, lastUsed: answer.AccessKeyLastUsed, collectedAt: now(), loggedDate }));
+            const record = toRecord({ user, key, lastUsed: answer.AccessKeyLastUsed, collectedAt: now(), loggedDate });
+            collection.records.push(record);
+            options.onRecord?.(record);
         } catch (error) {
             // Deleted after it was listed: there is no key left to report, which is not a failure.
             if (!(error instanceof NoSuchEntityException)) throw error;
@@ -122,6 +151,8 @@ export async function collectAccessKeys(options: CollectOptions): Promise<Collec
     // Tasks start further tasks while we wait; walking the list by index waits for those too.
     for (let i = 0; i < tasks.length; i++) await tasks[i];
     options.signal?.removeEventListener("abort", onOuterAbort);
+    budget?.stopWork.removeEventListener("abort", onOutOfTime);
+    if (failure?.error instanceof OutOfTimeError) return { ...collection, outOfTime: failure.error };
     if (failure) throw failure.error;
     return collection;
 }

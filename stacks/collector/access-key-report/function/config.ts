@@ -2,7 +2,7 @@
 // No secret is read from here: the Entra client secret stays in SSM Parameter Store and only
 // its parameter name is an environment variable.
 import { STREAM_NAME } from "../schema";
-import { ConfigError, requireVariables } from "../../shared/runtime/env";
+import { ConfigError, requireBucketName, requireVariables } from "../../shared/runtime/env";
 import type { Environment } from "../../shared/runtime/env";
 
 export { ConfigError } from "../../shared/runtime/env";
@@ -21,9 +21,11 @@ export interface FunctionConfig {
     clientSecretParameter: string;
     /** IAM requests in flight at once. */
     iamConcurrency: number;
+    /** The bucket holding the per-day delivery checkpoints (its name). */
+    checkpointBucket: string;
 }
 
-export const REQUIRED_VARIABLES = ["DCE_ENDPOINT", "DCR_IMMUTABLE_ID", "STREAM_NAME", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "CLIENT_SECRET_PARAMETER"] as const;
+export const REQUIRED_VARIABLES = ["DCE_ENDPOINT", "DCR_IMMUTABLE_ID", "STREAM_NAME", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "CLIENT_SECRET_PARAMETER", "CHECKPOINT_BUCKET"] as const;
 export const DEFAULT_IAM_CONCURRENCY = 10;
 // IAM throttles per account, shared with every other caller; more than this buys nothing but throttling.
 export const MAX_IAM_CONCURRENCY = 50;
@@ -54,6 +56,7 @@ export function readConfig(env: Environment): FunctionConfig {
         clientId: value("AZURE_CLIENT_ID"),
         clientSecretParameter: value("CLIENT_SECRET_PARAMETER"),
         iamConcurrency: readConcurrency(env.IAM_CONCURRENCY),
+        checkpointBucket: requireBucketName("CHECKPOINT_BUCKET", value("CHECKPOINT_BUCKET")),
     };
 }
 

@@ -9,6 +9,9 @@ export const SDK_COMMAND_ACTIONS = {
     ListAccessKeysCommand: "iam:ListAccessKeys",
     GetAccessKeyLastUsedCommand: "iam:GetAccessKeyLastUsed",
     GetParameterCommand: "ssm:GetParameter",
+    // The day's delivery checkpoint (./checkpoint.ts).
+    GetObjectCommand: "s3:GetObject",
+    PutObjectCommand: "s3:PutObject",
 } as const;
 
 /**
@@ -17,7 +20,20 @@ export const SDK_COMMAND_ACTIONS = {
  */
 export const SECURE_STRING_DECRYPT_ACTION = "kms:Decrypt";
 
-export type FunctionAction = (typeof SDK_COMMAND_ACTIONS)[keyof typeof SDK_COMMAND_ACTIONS] | typeof SECURE_STRING_DECRYPT_ACTION;
+/**
+ * Not calls either, but what the checkpoint's calls need besides their own action:
+ * - GetObject of a key that does not exist answers 404 NoSuchKey only to a caller that may list
+ *   the bucket, and 403 AccessDenied otherwise (docs.aws.amazon.com AmazonS3 API_GetObject,
+ *   Permissions): the first run of a day must tell "no checkpoint yet" from "refused";
+ * - PutObject into the bucket's default SSE-KMS asks KMS for a data key with the caller's
+ *   kms:GenerateDataKey (GetObject decrypts with kms:Decrypt, already there for the secret).
+ */
+export const CHECKPOINT_IMPLIED_ACTIONS = { missingObjectIs404: "s3:ListBucket", sseKmsWrite: "kms:GenerateDataKey" } as const;
+
+export type FunctionAction =
+    | (typeof SDK_COMMAND_ACTIONS)[keyof typeof SDK_COMMAND_ACTIONS]
+    | typeof SECURE_STRING_DECRYPT_ACTION
+    | (typeof CHECKPOINT_IMPLIED_ACTIONS)[keyof typeof CHECKPOINT_IMPLIED_ACTIONS];
 
 /** Every action the function's role must allow, once each. */
-export const FUNCTION_ACTIONS: readonly FunctionAction[] = [...Object.values(SDK_COMMAND_ACTIONS), SECURE_STRING_DECRYPT_ACTION];
+export const FUNCTION_ACTIONS: readonly FunctionAction[] = [...Object.values(SDK_COMMAND_ACTIONS), SECURE_STRING_DECRYPT_ACTION, ...Object.values(CHECKPOINT_IMPLIED_ACTIONS)];

@@ -3,7 +3,7 @@
 // secret stays in SSM Parameter Store and only its parameter name is an environment variable.
 import { LOG_TYPE_NAMES } from "../layout";
 import type { LogType } from "../layout";
-import { ConfigError, requireVariables } from "../../shared/runtime/env";
+import { ConfigError, requireBucketName, requireVariables } from "../../shared/runtime/env";
 import type { Environment } from "../../shared/runtime/env";
 
 export interface EntraExportConfig {
@@ -18,19 +18,13 @@ export interface EntraExportConfig {
 
 export const REQUIRED_VARIABLES = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "CLIENT_SECRET_PARAMETER", "BUCKET", "LOG_TYPE"] as const;
 
-// S3's rules for a general purpose bucket's name; an ARN or an s3:// URL is the usual mistake.
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 export function readEntraConfig(env: Environment): EntraExportConfig {
     const values = requireVariables(env, REQUIRED_VARIABLES);
     const logType = values.LOG_TYPE;
     if (!isLogType(logType)) {
         throw new ConfigError(`LOG_TYPE = ${JSON.stringify(logType)}: expected one of ${LOG_TYPE_NAMES.join(", ")} (one function per log type).`);
     }
-    const bucket = values.BUCKET;
-    if (!BUCKET_NAME.test(bucket)) {
-        throw new ConfigError(`BUCKET = ${JSON.stringify(bucket)}: expected the bucket's name (3 to 63 lower-case letters, digits, dots and hyphens), not its ARN or an s3:// URL.`);
-    }
+    const bucket = requireBucketName("BUCKET", values.BUCKET);
     return { tenantId: values.AZURE_TENANT_ID, clientId: values.AZURE_CLIENT_ID, clientSecretParameter: values.CLIENT_SECRET_PARAMETER, bucket, logType };
 }
 

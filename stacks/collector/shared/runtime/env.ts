@@ -22,3 +22,14 @@ export function requireVariables<Name extends string>(env: Environment, names: r
     }
     return Object.fromEntries(names.map((name) => [name, (env[name] ?? "").trim()])) as Record<Name, string>;
 }
+
+// S3's rules for a general purpose bucket's name; an ARN or an s3:// URL is the usual mistake.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** The bucket name a variable holds, or a ConfigError naming the variable and the rule. */
+export function requireBucketName(variable: string, value: string): string {
+    if (!BUCKET_NAME.test(value)) {
+        throw new ConfigError(`${variable} = ${JSON.stringify(value)}: expected the bucket's name (3 to 63 lower-case letters, digits, dots and hyphens), not its ARN or an s3:// URL.`);
+    }
+    return value;
+}

@@ -15,7 +15,8 @@ describe("a container's invocations", () => {
     it("reads the SSM secret and signs in to Entra once per cold start, not per invocation", async () => {
         fakes = await startFakes({ users: 5 });
         const { handler, logs } = handlerFor(fakes);
-        for (let i = 0; i < 3; i++) await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 10 });
+        // Three days, so each run has records to send (a second run of one day sends none).
+        for (const day of ["2026-11-20", "2026-11-21", "2026-11-22"]) await expect(handler({ time: `${day}T06:00:00Z` })).resolves.toMatchObject({ recordsDelivered: 10 });
 
         expect(fakes.iam.statistics.calls.GetParameter).toBe(1);
         expect(fakes.azure.tokenRequests).toBe(1);
@@ -69,11 +70,11 @@ describe("secret rotation", () => {
         // Short-lived tokens, so the second run asks Entra again (as a run does once its token expired).
         fakes = await startFakes({ users: 30, latencyMs: 1 }, { tokenLifetimeSeconds: 60 });
         const { handler } = handlerFor(fakes);
-        await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 60 });
+        await expect(handler({ time: "2026-11-21T06:00:00Z" })).resolves.toMatchObject({ recordsDelivered: 60 });
         // pulumi up rotated the secret: the parameter holds the new one, Entra no longer takes the old one.
         fakes.azure.rotateClientSecret("the-new-secret");
         fakes.iam.setParameter(SECRET_PARAMETER, "the-new-secret");
-        await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 60 });
+        await expect(handler({ time: "2026-11-22T06:00:00Z" })).resolves.toMatchObject({ recordsDelivered: 60 });
         expect(fakes.iam.statistics.calls.GetParameter).toBe(2);
     });
 

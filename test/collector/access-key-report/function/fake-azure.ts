@@ -5,9 +5,15 @@
 //   (client_credentials; checks the client id, the secret and the scope, and remembers which
 //   scope each token was issued for, so other fakes can check the audience too);
 // - the Logs Ingestion API: POST /dataCollectionRules/<immutable id>/streams/<stream>, which
-//   checks the bearer token it issued, the rule and the stream, gzip, the 1 MB limit and that
-//   the body is a JSON array, keeps every record it accepted, and can answer 429 (with
-//   Retry-After) or 503 a number of times or for good.
+//   checks the bearer token it issued, the rule and the stream, gzip, the 1 MB limit (413) and
+//   that the body is a JSON array, and keeps every record it accepted as the table would: each
+//   record against the stream declaration the planned program gives the rule (a column the
+//   declaration lacks is dropped, silently, as Azure drops it, and counted here; a value of the
+//   wrong type is stored empty and counted); it can answer 429 (with or without Retry-After),
+//   500 or 503, store a call and then lose the reply (the connection reset), or never answer,
+//   a number of times or for good.
+// - `report()` reads the table as the saved searches do (the latest LoggedDate, then the latest
+//   copy of each RecordId), so a test counts both the rows stored and what a user sees.
 // The certificate is self-signed, generated per run (selfsigned); clients trust it through
 // their tlsOptions, never by turning verification off.
 import { randomBytes, randomUUID } from "node:crypto";
@@ -34,6 +40,8 @@ export interface FakeAzureOptions {
     streamName?: string;
     /** Scopes the token endpoint issues tokens for. Default: MONITOR_SCOPES. */
     scopes?: readonly string[];
+    /** The stream's declared columns (from the planned data collection rule); required with a rule. */
+    streamColumns?: ReadonlyArray<{ name: string; type: string }>;
 }
 
 /** A self-signed certificate for 127.0.0.1 and localhost, generated per run, for the HTTPS fakes. */
@@ -52,7 +60,8 @@ export async function localhostCertificate(): Promise<{ key: string; cert: strin
 }
 
 export interface IngestionFault {
-    status: 429 | 500 | 503;
+    /** An HTTP status; "lose-reply" stores the call and then resets the connection; "hang" never answers. */
+    status: 429 | 500 | 503 | "lose-reply" | "hang";
     /** How many matching upload calls get this answer; Infinity for every one. */
     times: number;
     /** Sent as Retry-After (seconds), as Azure does on 429. */
@@ -73,8 +82,12 @@ export class FakeAzure {
     readonly requests: string[] = [];
     readonly tokenScopes: string[] = [];
     readonly uploads: UploadCall[] = [];
-    /** Records of the calls answered 204, in arrival order. */
+    /** Rows stored (the table), in arrival order: the records of the calls accepted, as the declaration keeps them. */
     readonly records: Array<Record<string, unknown>> = [];
+    /** Columns the stream declaration lacks, with how many records carried them (Azure drops them silently). */
+    readonly droppedColumns = new Map<string, number>();
+    /** Values that did not fit their column's type ("column: value"), stored empty. */
+    readonly invalidValues: string[] = [];
     /** Every upload body after gunzip, accepted or not. */
     readonly bodies: string[] = [];
     /** Access token to the scope it was issued for. */
@@ -213,13 +226,60 @@ export class FakeAzure {
         if (!Array.isArray(records) || !records.every((r): r is Record<string, unknown> => typeof r === "object" && r !== null && !Array.isArray(r))) return answer(400, "InvalidContent", "The body is not a JSON array of objects.");
         call.records = records.length;
         const fault = this.faults.find((f) => f.fired < f.times && (!f.match || f.match(records as Array<Record<string, unknown>>)));
+        if (fault?.status === "hang") {
+            fault.fired++;
+            call.status = -1;
+            // Never answered; close() ends the connection.
+            return;
+        }
+        if (fault?.status === "lose-reply") {
+            fault.fired++;
+            this.store(records as Array<Record<string, unknown>>);
+            call.status = -2;
+            req.socket.destroy();
+            return;
+        }
         if (fault) {
             fault.fired++;
             const headers = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : undefined;
             return answer(fault.status, fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", fault.status === 429 ? "Too many requests; retry later." : "The service is temporarily unavailable.", headers);
         }
-        this.records.push(...(records as Array<Record<string, unknown>>));
+        this.store(records as Array<Record<string, unknown>>);
         answer(204);
+    }
+
+    /** Keeps records as the rule's stream declaration and the table keep them. */
+    private store(records: ReadonlyArray<Record<string, unknown>>): void {
+        const columns = this.options.streamColumns;
+        if (!columns) throw new Error("the fake ingestion API needs the stream declaration (streamColumns) to store records");
+        for (const record of records) {
+            const row: Record<string, unknown> = {};
+            for (const [name, value] of Object.entries(record)) {
+                const column = columns.find((c) => c.name === name);
+                if (!column) {
+                    this.droppedColumns.set(name, (this.droppedColumns.get(name) ?? 0) + 1);
+                    continue;
+                }
+                const fits = column.type === "datetime" ? typeof value === "string" && !Number.isNaN(Date.parse(value)) : column.type === "string" ? typeof value === "string" : true;
+                if (fits) row[name] = value;
+                else this.invalidValues.push(`${name}: ${JSON.stringify(value)}`);
+            }
+            this.records.push(row);
+        }
+    }
+
+    /**
+     * The table as the saved searches read it: rows of the latest LoggedDate, then one per
+     * RecordId, its latest TimeGenerated (summarize arg_max(TimeGenerated, *) by RecordId).
+     */
+    report(): Array<Record<string, unknown>> {
+        const latest = this.records.reduce((max, r) => (String(r.LoggedDate ?? "") > max ? String(r.LoggedDate) : max), "");
+        const byId = new Map<unknown, Record<string, unknown>>();
+        for (const row of this.records.filter((r) => r.LoggedDate === latest)) {
+            const seen = byId.get(row.RecordId);
+            if (!seen || String(row.TimeGenerated) > String(seen.TimeGenerated)) byId.set(row.RecordId, row);
+        }
+        return [...byId.values()];
     }
 }
 

@@ -38,7 +38,7 @@ describe("through the handler", () => {
         fakes.azure.fail({ status: 503, times: Infinity });
         const { handler, logs } = handlerFor(fakes);
         await expect(handler({})).rejects.toThrow(
-            `UploadError: 120 of 120 records were not delivered to stream ${STREAM_NAME} of data collection rule ${DCR_IMMUTABLE_ID} (1 failed upload call): HTTP 503 RestError: The service is temporarily unavailable.`,
+            `120 of 120 records were not delivered to stream ${STREAM_NAME} of data collection rule ${DCR_IMMUTABLE_ID} (1 failed upload call): HTTP 503 RestError: The service is temporarily unavailable.; 60 users and 120 keys listed, 0 records delivered by this attempt and 0 by earlier ones`,
         );
         // The client's own retries: one call and three retries (core-rest-pipeline's default).
         expect(fakes.azure.uploads.map((u) => u.status)).toEqual([503, 503, 503, 503]);
@@ -59,6 +59,7 @@ describe("uploadRecords", () => {
             Region: "eu-west-1",
             Status: "Active",
             ServiceName: "s3",
+            RecordId: i.toString(16).padStart(32, "0"),
         }));
     const ingestionFor = (f: Fakes) =>
         createIngestion(

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "../../../../stacks/collector/access-key-report/function/config";
 import { createLogger, describeError } from "../../../../stacks/collector/shared/runtime/log";
 import { maskAccessKeyId, scrubAccessKeyIds } from "../../../../stacks/collector/shared/runtime/mask";
-import { accountNumberOf, loggedDateOf, toRecord } from "../../../../stacks/collector/access-key-report/function/record";
+import { accountNumberOf, loggedDateOf, recordIdOf, toRecord } from "../../../../stacks/collector/access-key-report/function/record";
 import { STREAM_NAME } from "../../../../stacks/collector/access-key-report/schema";
 
 describe("masking", () => {
@@ -53,12 +53,30 @@ describe("records", () => {
             Region: "eu-west-1",
             Status: "Active",
             ServiceName: "s3",
+            RecordId: recordIdOf("210987654321", "2026-03-01T00:00:00.000Z", "alice", "AKIAIOSFODNN7EXAMPLE"),
         });
+    });
+
+    it("have an id that is the same for the same account, day, user and key, and differs when any of them does", () => {
+        const id = recordIdOf("210987654321", "2026-03-01T00:00:00.000Z", "alice", "AKIAIOSFODNN7EXAMPLE");
+        expect(id).toMatch(/^[0-9a-f]{32}$/);
+        expect(toRecord({ user, key, lastUsed: undefined, collectedAt: new Date(), loggedDate: "2026-03-01T00:00:00.000Z" }).RecordId).toBe(id);
+        const others = [
+            recordIdOf("123456789012", "2026-03-01T00:00:00.000Z", "alice", "AKIAIOSFODNN7EXAMPLE"),
+            recordIdOf("210987654321", "2026-03-02T00:00:00.000Z", "alice", "AKIAIOSFODNN7EXAMPLE"),
+            recordIdOf("210987654321", "2026-03-01T00:00:00.000Z", "alice2", "AKIAIOSFODNN7EXAMPLE"),
+            // Same masked form (AKIA...MPLE), another key: the id is of the full key id.
+            recordIdOf("210987654321", "2026-03-01T00:00:00.000Z", "alice", "AKIAXXXXXXXXXXXXMPLE"),
+            // Values that would join to the same text without a separator.
+            recordIdOf("210987654321", "2026-03-01T00:00:00.000Z", "alic", "eAKIAIOSFODNN7EXAMPLE"),
+        ];
+        expect(new Set([id, ...others]).size).toBe(6);
+        expect(id).not.toContain("EXAMPLE");
     });
 
     it("omit the last-use columns of a key never used (IAM answers N/A for its region and service)", () => {
         const record = toRecord({ user, key, lastUsed: { Region: "N/A", ServiceName: "N/A" }, collectedAt, loggedDate: "2026-03-01T00:00:00.000Z" });
-        expect(Object.keys(record).sort()).toEqual(["AccessKeyId", "AccountNumber", "CreateDate", "LoggedDate", "Status", "TimeGenerated", "User"]);
+        expect(Object.keys(record).sort()).toEqual(["AccessKeyId", "AccountNumber", "CreateDate", "LoggedDate", "RecordId", "Status", "TimeGenerated", "User"]);
     });
 });
 
@@ -70,6 +88,7 @@ describe("settings", () => {
         AZURE_TENANT_ID: "t",
         AZURE_CLIENT_ID: "c",
         CLIENT_SECRET_PARAMETER: "/labs/dev/collector/entra-client-secret",
+        CHECKPOINT_BUCKET: "labs-checkpoints-dev-20261204000000000000000001",
     };
 
     it("reads every setting, with IAM_CONCURRENCY 10 unless set", () => {
@@ -81,6 +100,7 @@ describe("settings", () => {
             clientId: "c",
             clientSecretParameter: env.CLIENT_SECRET_PARAMETER,
             iamConcurrency: 10,
+            checkpointBucket: env.CHECKPOINT_BUCKET,
         });
         expect(readConfig({ ...env, IAM_CONCURRENCY: "25" }).iamConcurrency).toBe(25);
     });
@@ -89,6 +109,12 @@ describe("settings", () => {
         expect(() => readConfig({ ...env, AZURE_TENANT_ID: " ", CLIENT_SECRET_PARAMETER: undefined })).toThrow(
             "The function's environment variables AZURE_TENANT_ID, CLIENT_SECRET_PARAMETER are not set: the collector stack sets them, so deploy the stack again rather than editing the function by hand.",
         );
+    });
+
+    it("refuses a checkpoint bucket given as an ARN or URL, naming the variable", () => {
+        for (const bad of ["arn:aws:s3:::labs-checkpoints-dev", "s3://labs-checkpoints-dev"]) {
+            expect(() => readConfig({ ...env, CHECKPOINT_BUCKET: bad })).toThrow(`CHECKPOINT_BUCKET = ${JSON.stringify(bad)}: expected the bucket's name`);
+        }
     });
 
     it("refuses a concurrency that is not a whole number from 1 to 50", () => {

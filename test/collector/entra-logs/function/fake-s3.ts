@@ -1,4 +1,4 @@
-// A local stand-in for S3's PutObject that the real @aws-sdk/client-s3 talks to (endpoint,
+// A local stand-in for S3's PutObject and GetObject that the real @aws-sdk/client-s3 talks to (endpoint,
 // forcePathStyle, static credentials, us-east-1), so the SDK's signing, checksums, error
 // parsing and retries all really run:
 // - PUT /<bucket>/<key>: checks the SigV4 signature is scoped to s3, the bucket exists, the
@@ -6,7 +6,9 @@
 // - stores the object by bucket and key (a second put replaces it, as S3 does, and counts a
 //   version), with every request header (Content-Type, Content-Encoding, SSE headers);
 // - answers as a bucket with default SSE-KMS encryption does, and can answer S3's XML errors
-//   (InternalError, SlowDown, AccessDenied...) a number of times or for good.
+//   (InternalError, SlowDown, AccessDenied...) a number of times or for good;
+// - GET /<bucket>/<key>: the object, or for a key that does not exist NoSuchKey (404) when the
+//   caller may list the bucket and AccessDenied (403) when not, as S3 decides between them.
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
@@ -28,8 +30,10 @@ export interface S3Fault {
     status: number;
     /** S3's error code: InternalError (500), SlowDown (503), AccessDenied (403)... */
     code: string;
-    /** How many puts get it; Infinity for every one. */
+    /** How many requests get it; Infinity for every one. */
     times: number;
+    /** Only requests of this method. Default: PUT. */
+    method?: "GET" | "PUT";
 }
 
 export interface S3Request {
@@ -50,10 +54,14 @@ export class FakeS3 {
         private readonly buckets: ReadonlySet<string>,
     ) {}
 
-    static async start(options: { buckets: string[] }): Promise<FakeS3> {
+    /** Whether the caller's role has s3:ListBucket (S3 then answers a missing key with 404, else 403). */
+    listBucketAllowed = true;
+
+    static async start(options: { buckets: string[]; listBucketAllowed?: boolean }): Promise<FakeS3> {
         const server = createServer();
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const fake = new FakeS3(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, new Set(options.buckets));
+        fake.listBucketAllowed = options.listBucketAllowed ?? true;
         server.on("request", (req: IncomingMessage, res: ServerResponse) => {
             fake.handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
         });
@@ -100,15 +108,27 @@ export class FakeS3 {
         } catch (e) {
             return error(403, "SignatureDoesNotMatch", e instanceof Error ? e.message : String(e));
         }
-        // Path style: /<bucket>/<key>; the SDK adds ?x-id=PutObject.
+        // Path style: /<bucket>/<key>; the SDK adds ?x-id=PutObject or GetObject.
         const [, bucket = "", ...keyParts] = url.pathname.split("/");
         const key = keyParts.map(decodeURIComponent).join("/");
-        if (req.method !== "PUT" || !key || [...url.searchParams.keys()].some((k) => k !== "x-id")) return error(501, "NotImplemented", `the fake serves PutObject only, not ${req.method} ${url.pathname}${url.search}`);
+        if ((req.method !== "PUT" && req.method !== "GET") || !key || [...url.searchParams.keys()].some((k) => k !== "x-id")) return error(501, "NotImplemented", `the fake serves PutObject and GetObject only, not ${req.method} ${url.pathname}${url.search}`);
         if (!this.buckets.has(bucket)) return error(404, "NoSuchBucket", "The specified bucket does not exist");
+        if (req.method === "GET") {
+            const getFault = this.faults.find((f) => f.method === "GET" && f.fired < f.times);
+            if (getFault) {
+                getFault.fired++;
+                return error(getFault.status, getFault.code, getFault.code === "AccessDenied" ? "Access Denied" : "We encountered an internal error. Please try again.");
+            }
+            const stored = this.objects.get(`${bucket}/${key}`);
+            if (!stored) return this.listBucketAllowed ? error(404, "NoSuchKey", "The specified key does not exist.") : error(403, "AccessDenied", "Access Denied");
+            request.status = 200;
+            res.writeHead(200, { "content-type": String(stored.headers["content-type"] ?? "binary/octet-stream"), "content-length": String(stored.body.length), etag: `"${createHash("md5").update(stored.body).digest("hex")}"`, "x-amz-request-id": requestId, "x-amz-server-side-encryption": "aws:kms" }).end(stored.body);
+            return;
+        }
         const problem = checkBody(req.headers, body);
         if (problem) return error(400, problem.code, problem.message);
 
-        const fault = this.faults.find((f) => f.fired < f.times);
+        const fault = this.faults.find((f) => (f.method ?? "PUT") === "PUT" && f.fired < f.times);
         if (fault) {
             fault.fired++;
             return error(fault.status, fault.code, fault.code === "AccessDenied" ? "Access Denied" : fault.code === "SlowDown" ? "Please reduce your request rate." : "We encountered an internal error. Please try again.");
