@@ -137,6 +137,11 @@ export class FakeAzure {
         this.faults.push({ ...fault, fired: 0 });
     }
 
+    /** The outage is over: no more injected answers. */
+    clearFaults(): void {
+        this.faults.length = 0;
+    }
+
     async close(): Promise<void> {
         this.server.closeAllConnections();
         await new Promise<void>((resolve) => this.server.close(() => resolve()));
