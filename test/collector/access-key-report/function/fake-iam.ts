@@ -2,8 +2,13 @@
 // to (endpoint option, static credentials, us-east-1), so the SDK's paginators, XML parsing,
 // error classification, retries and adaptive rate limiting all really run.
 // - IAM: the Query protocol (POST form `Action=...&Version=2010-05-08`, XML answers in IAM's
-//   namespace): ListUsers and ListAccessKeys paged with Marker/MaxItems/IsTruncated,
-//   GetAccessKeyLastUsed, and IAM's XML ErrorResponse (Throttling, NoSuchEntity, ...).
+//   namespace): ListUsers and ListAccessKeys paged with Marker/MaxItems/IsTruncated (pages as
+//   large as MaxItems asks, 1 to 1,000, 100 without it), GetAccessKeyLastUsed, and IAM's XML
+//   ErrorResponse (Throttling is HTTP 400, Type Sender, "Rate exceeded"; ServiceUnavailable 503
+//   Receiver; NoSuchEntity 404; ValidationError 400 with IAM's wording for MaxItems, user names
+//   and key ids). Users have paths (/division/team/, and punctuation IAM allows in paths, such
+//   as & and <) and names from IAM's whole alphabet (letters, digits and +=,.@_-); every value
+//   is XML-escaped as IAM escapes it.
 // - SSM: the JSON protocol (`X-Amz-Target: AmazonSSM.GetParameter`), enough for GetParameter.
 // It measures what a reader of the function cares about: calls per action, the highest number
 // of requests in flight at once and the most requests seen within any one second; it can add
@@ -41,9 +46,9 @@ export interface FakeIamOptions {
     users: number;
     /** Keys per user (IAM allows 0 to 2). Default 2. */
     keysPerUser?: number | ((userIndex: number) => number);
-    /** Most users one ListUsers page holds, whatever MaxItems asks for (IAM may return fewer). Default 100. */
+    /** Most users one ListUsers page holds, whatever MaxItems asks for (IAM may return fewer). Default: as MaxItems asks. */
     usersPageSize?: number;
-    /** Most keys one ListAccessKeys page holds. Default 100. */
+    /** Most keys one ListAccessKeys page holds. Default: as MaxItems asks. */
     keysPageSize?: number;
     /** Added before every answer. Default 0. */
     latencyMs?: number;
@@ -52,6 +57,11 @@ export interface FakeIamOptions {
     failures?: InjectedFailure[];
     /** SecureString parameters, name to decrypted value. */
     parameters?: Record<string, string>;
+    /**
+     * IAM requests answered Throttling (HTTP 400) or ServiceUnavailable (HTTP 503) at random, at
+     * these rates (0 to 1), from a seeded generator so a run can be repeated.
+     */
+    faultRates?: { throttling: number; unavailable: number; seed?: number };
 }
 
 export interface FakeKey {
@@ -63,6 +73,7 @@ export interface FakeKey {
 
 export interface FakeUser {
     userName: string;
+    path: string;
     arn: string;
     userId: string;
     createDate: Date;
@@ -94,12 +105,19 @@ export function fakeAccessKeyId(index: number): string {
     return `AKIA${middle}${index.toString(36).toUpperCase().padStart(4, "0")}`;
 }
 
+/** IAM's user name alphabet (API_User: [\w+=,.@-]+, 1 to 64 characters) and path rule (/ or /.../ of ! to DEL). */
+export const USER_NAME = /^[\w+=,.@-]{1,64}$/;
+export const PATH = /^(\/|\/[\u0021-\u007F]+\/)$/;
+const NAME_FORMS = [(i: string) => `user-${i}`, (i: string) => `first.last+${i}@example.com`, (i: string) => `svc_${i}=ci,build`, (i: string) => `user-${i}`];
+const PATHS = ["/", "/division/team/", "/r&d/<lab>/", "/"];
+
 export function fakeUsers(count: number, keysPerUser: FakeIamOptions["keysPerUser"] = 2): FakeUser[] {
     const keysOf = typeof keysPerUser === "function" ? keysPerUser : () => keysPerUser;
     const users: FakeUser[] = [];
     let keyIndex = 0;
     for (let i = 0; i < count; i++) {
-        const userName = `user-${String(i).padStart(5, "0")}`;
+        const userName = NAME_FORMS[i % NAME_FORMS.length](String(i).padStart(5, "0"));
+        const path = PATHS[Math.floor(i / NAME_FORMS.length) % PATHS.length];
         const keys: FakeKey[] = [];
         for (let k = 0; k < keysOf(i); k++, keyIndex++) {
             const n = keyIndex;
@@ -111,7 +129,7 @@ export function fakeUsers(count: number, keysPerUser: FakeIamOptions["keysPerUse
                 lastUsed: n % 4 === 0 ? undefined : { date: new Date(Date.UTC(2026, 0, 1) + n * 60_000), region: REGIONS[n % REGIONS.length], service: SERVICES[n % SERVICES.length] },
             });
         }
-        users.push({ userName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/${userName}`, userId: `AIDA${String(i).padStart(17, "0")}`, createDate: new Date(Date.UTC(2023, 5, 1) + i * 86_400_000), keys });
+        users.push({ userName, path, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user${path}${userName}`, userId: `AIDA${String(i).padStart(17, "0")}`, createDate: new Date(Date.UTC(2023, 5, 1) + i * 86_400_000), keys });
     }
     return users;
 }
@@ -130,7 +148,24 @@ class FakeError extends Error {
     }
 }
 
-const DEFAULT_STATUS: Record<string, number> = { Throttling: 400, NoSuchEntity: 404, ServiceFailure: 500, AccessDenied: 403, ValidationError: 400 };
+const DEFAULT_STATUS: Record<string, number> = { Throttling: 400, ServiceUnavailable: 503, NoSuchEntity: 404, ServiceFailure: 500, AccessDenied: 403, ValidationError: 400 };
+
+/** IAM's validation message: one constraint of one member (the wording IAM's Query API uses). */
+function invalid(value: string, member: string, constraint: string): FakeError {
+    return new FakeError("ValidationError", 400, `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+}
+
+/** A seeded generator (mulberry32): the same seed gives the same faults on the same requests. */
+function seeded(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
 
 export class FakeIam {
     readonly users: FakeUser[];
@@ -155,7 +190,13 @@ export class FakeIam {
         }
         this.failures = (options.failures ?? []).map((f) => ({ ...f, seen: 0, fired: 0 }));
         this.parameters = { ...options.parameters };
+        this.random = seeded(options.faultRates?.seed ?? 13);
+        for (const user of this.users) {
+            if (!USER_NAME.test(user.userName) || !PATH.test(user.path)) throw new Error(`the fake's user ${user.path}${user.userName} is not one IAM would hold`);
+        }
     }
+
+    private readonly random: () => number;
 
     static async start(options: FakeIamOptions): Promise<FakeIam> {
         const server = createServer();
@@ -230,6 +271,15 @@ export class FakeIam {
         return false;
     }
 
+    private randomFault(): FakeError | undefined {
+        const rates = this.options.faultRates;
+        if (!rates) return undefined;
+        const draw = this.random();
+        if (draw < rates.throttling) return new FakeError("Throttling", 400, "Rate exceeded");
+        if (draw < rates.throttling + rates.unavailable) return new FakeError("ServiceUnavailable", 503, "Service is unable to handle request.");
+        return undefined;
+    }
+
     private injected(action: FakeAction, params: Readonly<Record<string, string>>): InjectedFailure | undefined {
         for (const failure of this.failures) {
             if (failure.action !== action || failure.fired >= failure.times || (failure.match && !failure.match(params))) continue;
@@ -260,8 +310,14 @@ export class FakeIam {
                 this.stats.failed[action]++;
                 throw new FakeError("Throttling", 400, "Rate exceeded");
             }
+            validate(action, params);
             const failure = this.injected(action, params);
+            const random = this.randomFault();
             await delay(this.options.latencyMs ?? 0);
+            if (random) {
+                this.stats.failed[action]++;
+                throw random;
+            }
             if (failure) {
                 this.stats.failed[action]++;
                 throw new FakeError(failure.code, failure.status ?? DEFAULT_STATUS[failure.code] ?? 400, failure.message?.(params) ?? messageFor(failure.code, params));
@@ -276,23 +332,23 @@ export class FakeIam {
     private result(action: IamAction, params: Record<string, string>): string {
         switch (action) {
             case "ListUsers": {
-                const { items, next } = page(this.users, params, this.options.usersPageSize ?? 100);
-                const users = items.map((u) => `<member><Path>/</Path><UserName>${u.userName}</UserName><UserId>${u.userId}</UserId><Arn>${u.arn}</Arn><CreateDate>${iso(u.createDate)}</CreateDate></member>`);
-                return `<IsTruncated>${next !== undefined}</IsTruncated>${next !== undefined ? `<Marker>${next}</Marker>` : ""}<Users>${users.join("")}</Users>`;
+                const { items, next } = page(this.users, params, this.options.usersPageSize);
+                const users = items.map((u) => `<member><Path>${xmlEscape(u.path)}</Path><UserName>${xmlEscape(u.userName)}</UserName><UserId>${u.userId}</UserId><Arn>${xmlEscape(u.arn)}</Arn><CreateDate>${iso(u.createDate)}</CreateDate></member>`);
+                return `<IsTruncated>${next !== undefined}</IsTruncated>${next !== undefined ? `<Marker>${xmlEscape(next)}</Marker>` : ""}<Users>${users.join("")}</Users>`;
             }
             case "ListAccessKeys": {
                 const user = this.byName.get(params.UserName ?? "");
                 if (!user) throw new FakeError("NoSuchEntity", 404, messageFor("NoSuchEntity", params));
-                const { items, next } = page(user.keys, params, this.options.keysPageSize ?? 100);
-                const keys = items.map((k) => `<member><UserName>${user.userName}</UserName><AccessKeyId>${k.accessKeyId}</AccessKeyId><Status>${k.status}</Status><CreateDate>${iso(k.createDate)}</CreateDate></member>`);
-                return `<UserName>${user.userName}</UserName><AccessKeyMetadata>${keys.join("")}</AccessKeyMetadata><IsTruncated>${next !== undefined}</IsTruncated>${next !== undefined ? `<Marker>${next}</Marker>` : ""}`;
+                const { items, next } = page(user.keys, params, this.options.keysPageSize);
+                const keys = items.map((k) => `<member><UserName>${xmlEscape(user.userName)}</UserName><AccessKeyId>${k.accessKeyId}</AccessKeyId><Status>${k.status}</Status><CreateDate>${iso(k.createDate)}</CreateDate></member>`);
+                return `<UserName>${xmlEscape(user.userName)}</UserName><AccessKeyMetadata>${keys.join("")}</AccessKeyMetadata><IsTruncated>${next !== undefined}</IsTruncated>${next !== undefined ? `<Marker>${xmlEscape(next)}</Marker>` : ""}`;
             }
             case "GetAccessKeyLastUsed": {
                 const found = this.byKey.get(params.AccessKeyId ?? "");
                 if (!found) throw new FakeError("NoSuchEntity", 404, messageFor("NoSuchEntity", params));
                 const used = found.key.lastUsed;
                 const lastUsed = used ? `<LastUsedDate>${iso(used.date)}</LastUsedDate><Region>${used.region}</Region><ServiceName>${used.service}</ServiceName>` : "<Region>N/A</Region><ServiceName>N/A</ServiceName>";
-                return `<UserName>${found.user.userName}</UserName><AccessKeyLastUsed>${lastUsed}</AccessKeyLastUsed>`;
+                return `<UserName>${xmlEscape(found.user.userName)}</UserName><AccessKeyLastUsed>${lastUsed}</AccessKeyLastUsed>`;
             }
         }
     }
@@ -353,11 +409,24 @@ class SlidingSecond {
     }
 }
 
+/** The members IAM validates before anything else: MaxItems 1 to 1,000, user names, key ids. */
+function validate(action: IamAction, params: Readonly<Record<string, string>>): void {
+    if (params.MaxItems !== undefined) {
+        const n = Number(params.MaxItems);
+        if (!Number.isInteger(n)) throw invalid(params.MaxItems, "maxItems", "Member must be a valid integer");
+        if (n < 1) throw invalid(params.MaxItems, "maxItems", "Member must have value greater than or equal to 1");
+        if (n > 1000) throw invalid(params.MaxItems, "maxItems", "Member must have value less than or equal to 1000");
+    }
+    if (action === "ListAccessKeys" && params.UserName !== undefined && !USER_NAME.test(params.UserName)) throw invalid(params.UserName, "userName", "Member must satisfy regular expression pattern: [\\w+=,.@-]+");
+    if (action === "GetAccessKeyLastUsed" && !/^\w{16,128}$/.test(params.AccessKeyId ?? "")) throw invalid(params.AccessKeyId ?? "", "accessKeyId", "Member must satisfy regular expression pattern: [\\w]+");
+}
+
 /** IAM's paging: Marker is opaque (here the next index), MaxItems is a wish the service may cut. */
-function page<T>(all: readonly T[], params: Readonly<Record<string, string>>, serverPageSize: number): { items: T[]; next?: string } {
+function page<T>(all: readonly T[], params: Readonly<Record<string, string>>, serverPageSize: number | undefined): { items: T[]; next?: string } {
     const start = params.Marker ? Number(Buffer.from(params.Marker, "base64").toString("utf8").replace(/^next:/, "")) : 0;
     if (!Number.isInteger(start) || start < 0) throw new FakeError("ValidationError", 400, "Invalid Marker");
-    const size = Math.min(params.MaxItems ? Number(params.MaxItems) : 100, serverPageSize);
+    const asked = params.MaxItems ? Number(params.MaxItems) : 100;
+    const size = Math.min(asked, serverPageSize ?? asked);
     const items = all.slice(start, start + size);
     return { items, next: start + size < all.length ? Buffer.from(`next:${start + size}`).toString("base64") : undefined };
 }

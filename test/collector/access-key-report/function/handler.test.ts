@@ -42,6 +42,12 @@ describe(`one run over ${USERS} users with 2 keys each`, () => {
         expect(summary).toMatchObject({ users: USERS, keys: USERS * 2, recordsDelivered: USERS * 2, skippedUsers: 0, skippedKeys: 0 });
     });
 
+    it("sends only columns the planned rule declares, each of its declared type", () => {
+        expect([...fakes.azure.droppedColumns]).toEqual([]);
+        expect(fakes.azure.invalidValues).toEqual([]);
+        expect(fakes.azure.report()).toHaveLength(USERS * 2);
+    });
+
     it("builds records of exactly the table's columns, with IAM's values", () => {
         const byPair = new Map(fakes.azure.records.map((r) => [`${String(r.User)} ${String(r.AccessKeyId)}`, r]));
         for (const { user, key } of fakes.iam.keys) {

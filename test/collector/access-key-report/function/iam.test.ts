@@ -1,7 +1,9 @@
 // What the function does when IAM pages, throttles, refuses or loses a user or key mid-run.
 import { afterEach, describe, expect, it } from "vitest";
+import { IAMClient, ListAccessKeysCommand, ListUsersCommand } from "@aws-sdk/client-iam";
 import { expectedPairs, fastAdaptiveRetry, handlerFor, leakedKeyParts, receivedPairs, startFakes } from "./harness";
 import type { Fakes } from "./harness";
+import { FAKE_CREDENTIALS, FakeIam } from "./fake-iam";
 import type { FakeIamOptions } from "./fake-iam";
 
 let fakes: Fakes | undefined;
@@ -14,6 +16,43 @@ async function start(options: Omit<FakeIamOptions, "parameters">): Promise<Fakes
     return fakes;
 }
 const events = (logs: string[]) => logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe("the fake, as strict as IAM", () => {
+    let iam: FakeIam;
+    afterEach(() => iam?.close());
+    const client = () => new IAMClient({ endpoint: iam.url, region: "us-east-1", credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
+    const refusal = (promise: Promise<unknown>) => promise.then(() => "accepted", (e: { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }) => `${e.$metadata?.httpStatusCode} ${e.name}: ${e.message}`);
+
+    it("takes MaxItems from 1 to 1,000 and refuses others with IAM's ValidationError", async () => {
+        iam = await FakeIam.start({ users: 1 });
+        expect(await refusal(client().send(new ListUsersCommand({ MaxItems: 0 })))).toBe("400 ValidationError: 1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        expect(await refusal(client().send(new ListUsersCommand({ MaxItems: 1001 })))).toBe("400 ValidationError: 1 validation error detected: Value '1001' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000");
+        expect(await refusal(client().send(new ListAccessKeysCommand({ UserName: "no spaces allowed" })))).toMatch(/^400 ValidationError: 1 validation error detected: Value 'no spaces allowed' at 'userName' failed to satisfy constraint/);
+        expect(await refusal(client().send(new ListUsersCommand({ MaxItems: 1000 })))).toBe("accepted");
+    });
+
+    it("answers Throttling as IAM does: HTTP 400, Type Sender, Code Throttling, Rate exceeded", async () => {
+        iam = await FakeIam.start({ users: 1, failures: [{ action: "ListUsers", code: "Throttling", times: 1 }] });
+        const fetched = await fetch(iam.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `AWS4-HMAC-SHA256 Credential=${FAKE_CREDENTIALS.accessKeyId}/20261204/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=${"0".repeat(64)}` }, body: "Action=ListUsers&Version=2010-05-08" });
+        expect(fetched.status).toBe(400);
+        expect(await fetched.text()).toMatch(/<ErrorResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><Error><Type>Sender<\/Type><Code>Throttling<\/Code><Message>Rate exceeded<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
+    });
+
+    it("serves users with paths and IAM's whole name alphabet, XML-escaped; the report carries each name and account exactly", async () => {
+        const { iam: fake, azure } = await start({ users: 16 });
+        expect(new Set(fake.users.map((u) => u.path))).toEqual(new Set(["/", "/division/team/", "/r&d/<lab>/"]));
+        expect(fake.users.some((u) => /[+=,.@_]/.test(u.userName))).toBe(true);
+        await expect(handlerFor(fakes as Fakes).handler({})).resolves.toMatchObject({ users: 16, recordsDelivered: 32 });
+        expect(receivedPairs(azure)).toEqual(expectedPairs(fake));
+        expect(new Set(azure.records.map((r) => r.AccountNumber))).toEqual(new Set(["123456789012"]));
+    });
+
+    it("pages as large as MaxItems asks: the function lists 2,500 users in 3 pages", async () => {
+        const { iam: fake } = await start({ users: 2500, keysPerUser: 0 });
+        await expect(handlerFor(fakes as Fakes).handler({})).resolves.toMatchObject({ users: 2500, keys: 0 });
+        expect(fake.statistics.calls.ListUsers).toBe(3);
+    });
+});
 
 describe("paging", () => {
     it("follows ListAccessKeys' Marker when IAM returns a user's keys one per page", async () => {

@@ -82,6 +82,25 @@ describe("uploadRecords", () => {
         expect(fakes.azure.records.map((r) => r.AccessKeyId).sort()).toEqual(all.map((r) => r.AccessKeyId).sort());
     });
 
+    it("drops a column the planned stream does not declare, as Azure does, silently: the fake counts it", async () => {
+        fakes = await startFakes({ users: 0 });
+        const [record] = records(1);
+        const { RecordId, ...rest } = record;
+        const misspelt = { ...rest, RecordID: RecordId } as unknown as AccessKeyRecord;
+        await uploadRecords(ingestionFor(fakes).client, target, [misspelt]);
+        expect(fakes.azure.uploads.map((u) => u.status)).toEqual([204]);
+        expect([...fakes.azure.droppedColumns]).toEqual([["RecordID", 1]]);
+        expect(fakes.azure.records[0].RecordId).toBeUndefined();
+    });
+
+    it("answers 413 to a body over 1 MB (here one record the client cannot split)", async () => {
+        fakes = await startFakes({ users: 0 });
+        const all = records(1);
+        const huge = [{ ...all[0], User: "x".repeat(1_100_000) }];
+        await expect(uploadRecords(ingestionFor(fakes).client, target, huge)).rejects.toMatchObject({ name: "UploadError", notDelivered: 1 });
+        expect(fakes.azure.uploads.map((u) => u.status)).toContain(413);
+    });
+
     it("counts exactly the records of the calls that failed for good", async () => {
         fakes = await startFakes({ users: 0 });
         const all = records(8000);
