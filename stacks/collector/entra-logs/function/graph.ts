@@ -1,19 +1,24 @@
 // Reads one UTC day of an Entra log from Microsoft Graph v1.0, page by page.
 //
 // Requests go through @azure/core-rest-pipeline (createPipelineFromOptions plus
-// bearerTokenAuthenticationPolicy) rather than fetch and retry code of our own:
-// - its default retry policy already does what Graph asks of a client: on 429 and 503 it waits
-//   as long as Retry-After (or retry-after-ms) says, on other 5xx (not 501/505), 408 and
-//   connection errors (ECONNRESET, ETIMEDOUT...) it backs off exponentially with jitter, and it
-//   gives up after a bounded number of retries, returning the last answer;
-// - its bearer-token policy gets, caches and renews the token from the ClientSecretCredential
-//   and answers Continuous Access Evaluation claims challenges;
-// - @azure/identity already brings it into the bundle, and the Azure SDKs run it every day,
-//   so it adds no code and no untested retry loop of ours.
-// Two limits, accepted: a 429 without Retry-After is not retried (Graph sends the header with
-// its 429s), and the wait Retry-After asks for is not capped (the Lambda's timeout bounds it).
+// bearerTokenAuthenticationPolicy): its bearer-token policy gets, caches and renews the token
+// from the ClientSecretCredential and answers Continuous Access Evaluation claims challenges,
+// and @azure/identity already brings it into the bundle.
+//
+// Retries are ours, not the pipeline's (its retry policy is off), because the pipeline's fall
+// short of what Graph asks of a client (learn: graph/throttling):
+// - a 429 without Retry-After (Graph may omit it) is not retried by the pipeline at all; here it
+//   is retried with exponential backoff and jitter, as Microsoft's guidance says;
+// - a page that never answers ends in an AbortError at the request timeout, which the pipeline
+//   does not retry; here it is retried like a dropped connection;
+// - waits must fit the run's time budget: a Retry-After longer than the time left fails the
+//   run at once, saying so, rather than being killed by Lambda's timeout mid-wait.
+// Retry-After (seconds or an HTTP date) and retry-after-ms are honoured as given; 408, 429 and
+// 5xx (not 501/505) answers and connection errors are retried, anything else is an answer.
 import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, isRestError } from "@azure/core-rest-pipeline";
 import type { HttpClient, Pipeline, PipelineResponse, PipelineRetryOptions, ProxySettings, TlsSettings } from "@azure/core-rest-pipeline";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { TimeBudget } from "../../shared/runtime/budget";
 import type { TokenCredential } from "@azure/identity";
 import { LOG_TYPES } from "../layout";
 import type { LogType } from "../layout";
@@ -25,11 +30,12 @@ export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** Graph's largest page for sign-ins (1,000): fewer pages mean fewer requests to be throttled. */
 export const PAGE_SIZE = 1000;
 /**
- * Retries per request on top of the first attempt: the pipeline's default is 3; Graph's audit
- * log endpoints throttle per tenant and app, so a few more let a run ride out a burst (with the
- * default 1 s base delay, the exponential waits add up to about half a minute).
+ * Retries per request on top of the first attempt, and the backoff between them when Graph
+ * says nothing: Graph's audit log endpoints throttle per tenant and app, so a few retries let a
+ * run ride out a burst; from a 1 s base the waits double (each between half and all of
+ * 1, 2, 4, 8, 16 s: about half a minute in all), never above 60 s.
  */
-export const GRAPH_RETRY_DEFAULTS = { maxRetries: 5 } as const satisfies PipelineRetryOptions;
+export const GRAPH_RETRY_DEFAULTS = { maxRetries: 5, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000 } as const satisfies PipelineRetryOptions;
 /**
  * How long one request may wait for Graph's answer before it fails the run. Audit log queries
  * can take tens of seconds; a connection that never answers would otherwise hold the
@@ -45,6 +51,33 @@ export interface GraphOptions {
     /** Merged over GRAPH_RETRY_DEFAULTS (maxRetries, retryDelayInMs, maxRetryDelayInMs). */
     retryOptions?: PipelineRetryOptions;
     requestTimeoutMs?: number;
+    /** The backoff's jitter source, 0 to 1. Default Math.random. */
+    random?: () => number;
+}
+
+/**
+ * The wait before retry number `retry` (0 for the first) when Graph gave no Retry-After:
+ * exponential, capped, with "equal jitter" (half fixed, half random), so clients throttled
+ * together do not come back together, and every wait is at least half the exponential step.
+ * Milliseconds.
+ */
+export function backoffMs(retry: number, options: { retryDelayInMs: number; maxRetryDelayInMs: number }, random: () => number = Math.random): number {
+    const step = Math.min(options.maxRetryDelayInMs, options.retryDelayInMs * 2 ** retry);
+    return Math.round(step / 2 + (random() * step) / 2);
+}
+
+/** The wait a throttled or unavailable answer asks for (Retry-After seconds or date, retry-after-ms), in milliseconds. */
+export function retryAfterMs(response: PipelineResponse, now: number = Date.now()): number | undefined {
+    for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+        const value = Number(response.headers.get(name));
+        if (response.headers.get(name) !== undefined && Number.isFinite(value) && value >= 0) return value;
+    }
+    const header = response.headers.get("retry-after");
+    if (header === undefined) return undefined;
+    const seconds = Number(header);
+    if (header.trim() !== "" && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Graph did not give a page, after the pipeline's retries: the message says which and why. */
@@ -88,28 +121,33 @@ export class GraphReader {
     private readonly pipeline: Pipeline;
     private readonly http: HttpClient;
     private readonly maxRetries: number;
+    private readonly backoff: { retryDelayInMs: number; maxRetryDelayInMs: number };
     private readonly timeoutMs: number;
+    private readonly random: () => number;
 
     constructor(credential: TokenCredential, options: GraphOptions = {}) {
         this.baseUrl = options.baseUrl ?? GRAPH_BASE_URL;
         this.origin = new URL(this.baseUrl).origin;
         const retryOptions = { ...GRAPH_RETRY_DEFAULTS, ...options.retryOptions };
         this.maxRetries = retryOptions.maxRetries;
+        this.backoff = { retryDelayInMs: retryOptions.retryDelayInMs, maxRetryDelayInMs: retryOptions.maxRetryDelayInMs };
         this.timeoutMs = options.requestTimeoutMs ?? GRAPH_REQUEST_TIMEOUT_MS;
-        this.pipeline = createPipelineFromOptions({ retryOptions, tlsOptions: options.tlsOptions, proxyOptions: options.proxyOptions, userAgentOptions: { userAgentPrefix: "labs-collector-entra-logs" } });
+        this.random = options.random ?? Math.random;
+        // The pipeline's own retries off: getPage retries (see the header).
+        this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, tlsOptions: options.tlsOptions, proxyOptions: options.proxyOptions, userAgentOptions: { userAgentPrefix: "labs-collector-entra-logs" } });
         // In the Sign phase, after Retry: every retry is signed again, with a renewed token if needed.
         this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: GRAPH_SCOPE }));
         this.http = createDefaultHttpClient();
     }
 
-    /** Every page of the day's records, following @odata.nextLink to the end. */
-    async *pages(type: LogType, window: ExportDay): AsyncGenerator<GraphPage> {
+    /** Every page of the day's records, following @odata.nextLink to the end, within the run's budget. */
+    async *pages(type: LogType, window: ExportDay, budget?: TimeBudget): AsyncGenerator<GraphPage> {
         const path = LOG_TYPES[type].graphPath;
         const seen = new Set<string>();
         let url: string | undefined = firstPageUrl(this.baseUrl, type, window);
         for (let number = 1; url !== undefined; number++) {
             const where = `page ${number} of ${path} for ${window.day}`;
-            const body = await this.getPage(url, where);
+            const body = await this.getPage(url, where, budget);
             yield { number, records: body.records };
             url = body.nextLink === undefined ? undefined : this.checkNextLink(body.nextLink, seen, where);
         }
@@ -129,15 +167,51 @@ export class GraphReader {
         return link;
     }
 
-    private async getPage(url: string, where: string): Promise<{ records: GraphRecord[]; nextLink?: string }> {
-        const request = createPipelineRequest({ url, method: "GET", headers: createHttpHeaders({ accept: "application/json" }), timeout: this.timeoutMs });
-        let response: PipelineResponse;
-        try {
-            response = await this.pipeline.sendRequest(this.http, request);
-        } catch (error) {
-            throw this.sendFailure(error, where);
+    /** One page, retried as the header says, within the budget. */
+    private async getPage(url: string, where: string, budget?: TimeBudget): Promise<{ records: GraphRecord[]; nextLink?: string }> {
+        for (let retry = 0; ; retry++) {
+            if (budget && !budget.canStartWork()) throw new GraphError(`Stopped before ${where}: the run's time is up (${outOfTime(budget)}).`);
+            const response = await this.attempt(url, where, budget);
+            let wait: number;
+            let failure: GraphError;
+            if ("error" in response) {
+                failure = response.error;
+                wait = backoffMs(retry, this.backoff, this.random);
+            } else if (response.status === 200) {
+                return this.parse(response, where);
+            } else if (isRetryable(response.status)) {
+                failure = this.refusal(response, where, true);
+                wait = retryAfterMs(response) ?? backoffMs(retry, this.backoff, this.random);
+            } else {
+                throw this.refusal(response, where, false);
+            }
+            if (retry >= this.maxRetries) throw new GraphError(`${failure.message.replace(/\.$/, "")}, still after ${this.maxRetries} retries.`, failure.status);
+            if (budget && budget.remainingMs() - wait < budget.reserveMs) {
+                throw new GraphError(`${failure.message.replace(/\.$/, "")}; the retry would wait ${Math.ceil(wait / 1000)} s, longer than the run has left (${outOfTime(budget)}).`, failure.status);
+            }
+            await sleep(wait, undefined, { signal: budget?.stopWork }).catch(() => {
+                throw new GraphError(`${failure.message.replace(/\.$/, "")}; stopped while waiting to retry: the run's time is up.`, failure.status);
+            });
         }
-        if (response.status !== 200) throw this.refusal(response, where);
+    }
+
+    /** One request: the answer, or the reason there was none (a timeout, a dropped connection). */
+    private async attempt(url: string, where: string, budget?: TimeBudget): Promise<PipelineResponse | { error: GraphError }> {
+        // The request may not run into the budget's reserve either.
+        const timeout = budget ? Math.max(1, Math.min(this.timeoutMs, budget.remainingMs() - budget.reserveMs)) : this.timeoutMs;
+        const request = createPipelineRequest({ url, method: "GET", headers: createHttpHeaders({ accept: "application/json" }), timeout, abortSignal: budget?.stopWork });
+        try {
+            return await this.pipeline.sendRequest(this.http, request);
+        } catch (error) {
+            if (budget?.stopWork.aborted) throw new GraphError(`Stopped during ${where}: the run's time is up (${outOfTime(budget)}).`);
+            if (error instanceof Error && error.name === "AbortError") return { error: new GraphError(`Microsoft Graph did not answer ${where} within ${timeout / 1000} s.`) };
+            if (isRestError(error) && error.code !== undefined && error.code !== "PARSE_ERROR") return { error: new GraphError(`Microsoft Graph could not be reached for ${where}: ${error.code} ${describeError(error)}.`) };
+            // The credential's own errors (a refused sign-in) say what they are; keep them.
+            throw error instanceof Error ? error : new Error(String(error));
+        }
+    }
+
+    private parse(response: PipelineResponse, where: string): { records: GraphRecord[]; nextLink?: string } {
         let body: unknown;
         try {
             body = JSON.parse(response.bodyAsText ?? "");
@@ -152,21 +226,22 @@ export class GraphReader {
         return { records, nextLink };
     }
 
-    /** Graph answered, but not with the page (after the retries, for the statuses that have them). */
-    private refusal(response: PipelineResponse, where: string): GraphError {
+    /** Graph answered, but not with the page. */
+    private refusal(response: PipelineResponse, where: string, retryable: boolean): GraphError {
         const status = response.status;
         const error = graphErrorOf(response.bodyAsText);
-        const retried = status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505) ? `, still after up to ${this.maxRetries} retries` : "";
         const detail = error ? `${error.code ?? "error"}: ${error.message ?? "(no message)"}${error.requestId ? ` (request-id ${error.requestId})` : ""}` : "no Graph error in the body";
-        return new GraphError(`Microsoft Graph answered HTTP ${status} to ${where}${retried}: ${detail}.${hintFor(status)}`, status);
+        return new GraphError(`Microsoft Graph answered HTTP ${status} to ${where}: ${detail}.${retryable ? "" : hintFor(status)}`, status);
     }
+}
 
-    private sendFailure(error: unknown, where: string): Error {
-        if (error instanceof Error && error.name === "AbortError") return new GraphError(`Microsoft Graph did not answer ${where} within ${this.timeoutMs / 1000} s.`);
-        if (isRestError(error)) return new GraphError(`Microsoft Graph could not be reached for ${where}, still after up to ${this.maxRetries} retries: ${error.code ?? "no code"} ${describeError(error)}`);
-        // The credential's own errors (a refused sign-in) say what they are; keep them.
-        return error instanceof Error ? error : new Error(String(error));
-    }
+/** 408, 429 and 5xx but 501 (not implemented) and 505 (HTTP version) are worth another try. */
+function isRetryable(status: number): boolean {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+function outOfTime(budget: TimeBudget): string {
+    return `${Math.round(budget.remainingMs() / 1000)} s left, ${Math.round(budget.reserveMs / 1000)} s kept for writing the day`;
 }
 
 function hintFor(status: number): string {

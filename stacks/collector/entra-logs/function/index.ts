@@ -18,6 +18,9 @@ import { LOG_TYPES, objectKey } from "../layout";
 import type { LogType } from "../layout";
 import type { Environment } from "../../shared/runtime/env";
 import type { InvocationContext } from "../../access-key-report/function/index";
+import { timeBudget } from "../../shared/runtime/budget";
+import type { BudgetOptions, TimeBudget } from "../../shared/runtime/budget";
+import { AWS_REQUEST_TIMEOUTS, AWS_UPLOAD_TIMEOUTS } from "../../shared/runtime/timeouts";
 import { createLogger, describeError, stdoutWriter } from "../../shared/runtime/log";
 import type { Logger, LogWriter } from "../../shared/runtime/log";
 import { cachedParameterSecret } from "../../shared/runtime/secret";
@@ -39,9 +42,17 @@ export interface HandlerDeps {
     credential?: ClientSecretCredentialOptions;
     s3?: S3ClientConfig;
     ssm?: SSMClientConfig;
+    /** Over EXPORT_BUDGET_DEFAULTS. */
+    budget?: Partial<BudgetOptions>;
     now?: () => Date;
     writeLog?: LogWriter;
 }
+
+/**
+ * The export's time budget against its 900 s timeout: no Graph request or retry wait in the last
+ * 60 s, which are kept for compressing and writing the day (one PutObject, 60 s request timeout).
+ */
+export const EXPORT_BUDGET_DEFAULTS: BudgetOptions = { reserveMs: 60_000, finalMarginMs: 5_000 };
 
 export interface ExportSummary {
     logType: LogType;
@@ -89,7 +100,8 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
     // invocation error with its message, not an init failure; not kept until it succeeds.
     const openContainer = (): Container => {
         const config = readEntraConfig(deps.env ?? process.env);
-        return { config, secret: cachedParameterSecret(new SSMClient({ ...deps.ssm }), config.clientSecretParameter), s3: new S3Client({ ...deps.s3 }), invocations: 0 };
+        const ssm = new SSMClient({ requestHandler: AWS_REQUEST_TIMEOUTS, ...deps.ssm });
+        return { config, secret: cachedParameterSecret(ssm, config.clientSecretParameter), s3: new S3Client({ requestHandler: AWS_UPLOAD_TIMEOUTS, ...deps.s3 }), invocations: 0 };
     };
 
     // The secret, the credential and a token before the first page: a wrong secret fails
@@ -113,12 +125,12 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
         return c.graph.reader;
     };
 
-    const run = async (c: Container, window: ExportDay, log: Logger, started: Date): Promise<ExportSummary> => {
+    const run = async (c: Container, window: ExportDay, log: Logger, started: Date, budget: TimeBudget): Promise<ExportSummary> => {
         const { logType, bucket } = c.config;
         const reader = await prepareGraph(c);
         const day = new DayObject(LOG_TYPES[logType].timeField, window);
         let pages = 0;
-        for await (const page of reader.pages(logType, window)) {
+        for await (const page of reader.pages(logType, window, budget)) {
             pages = page.number;
             const counts = day.addPage(page.records);
             log.info("page-read", { page: page.number, records: page.records.length, added: counts.added });
@@ -136,12 +148,13 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
     return async (event, context) => {
         const started = now();
         const log = createLogger(write, { requestId: context?.awsRequestId });
+        const budget = timeBudget(context, { ...EXPORT_BUDGET_DEFAULTS, ...deps.budget });
         try {
             container ??= openContainer();
             container.invocations++;
             const window = dayToExport(event, started);
             log.info("run-started", { logType: container.config.logType, day: window.day, backfill: window.backfill, coldStart: container.invocations === 1 });
-            const summary = await run(container, window, log, started);
+            const summary = await run(container, window, log, started, budget);
             log.info("run-finished", { ...summary });
             return summary;
         } catch (error) {
@@ -150,6 +163,8 @@ export function createHandler(deps: HandlerDeps = {}): Handler {
             const message = describeError(error).replace(/\s*\n\s*/g, " ");
             log.error("run-failed", { error: message, ms: now().getTime() - started.getTime() });
             throw new EntraExportError(message);
+        } finally {
+            budget.dispose();
         }
     };
 }

@@ -12,6 +12,8 @@ export interface RemainingTime {
 export interface TimeBudget {
     /** Milliseconds left before the invocation is stopped (Infinity without a Lambda context). */
     remainingMs(): number;
+    /** Milliseconds kept back from new work. */
+    readonly reserveMs: number;
     /** True while more than the reserve is left: new work may start. */
     canStartWork(): boolean;
     /** Aborts when only the reserve is left: work in flight stops, delivery and the checkpoint take the rest. */
@@ -49,6 +51,7 @@ export function timeBudget(context: RemainingTime | undefined, options: BudgetOp
     at(stopAll, options.finalMarginMs, `${Math.round(options.finalMarginMs / 1000)} s before the function's timeout`);
     return {
         remainingMs,
+        reserveMs: options.reserveMs,
         canStartWork: () => !stopWork.signal.aborted && remainingMs() > options.reserveMs,
         stopWork: stopWork.signal,
         stopAll: stopAll.signal,

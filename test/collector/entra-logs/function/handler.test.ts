@@ -163,8 +163,8 @@ describe("Graph's throttling and failures", () => {
         const f = await started();
         f.graph.fail({ answer: 503, times: Infinity, page: 2 });
         const { handler, logs } = handlerFor(f);
-        await expect(handler({})).rejects.toThrow(/^GraphError: Microsoft Graph answered HTTP 503 to page 2 of auditLogs\/signIns for 2026-03-01, still after up to 5 retries: serviceNotAvailable: Service unavailable\. \(request-id [0-9a-f-]{36}\)\.$/);
-        // The first attempt and the pipeline's 5 retries.
+        await expect(handler({})).rejects.toThrow(/^GraphError: Microsoft Graph answered HTTP 503 to page 2 of auditLogs\/signIns for 2026-03-01: serviceNotAvailable: Service unavailable\. \(request-id [0-9a-f-]{36}\), still after 5 retries\.$/);
+        // The first attempt and 5 retries.
         expect(f.graph.requestsFor("signins", 2)).toHaveLength(6);
         expect(f.s3.requests).toEqual([]);
         expect(JSON.parse(logs.at(-1) ?? "{}")).toMatchObject({ level: "ERROR", event: "run-failed", error: expect.stringContaining("HTTP 503 to page 2") });
@@ -187,12 +187,43 @@ describe("Graph's throttling and failures", () => {
         expect(f.s3.requests).toEqual([]);
     });
 
-    it("gives up on a page Graph never answers, after the request timeout, saying so", async () => {
+    it("retries a page Graph did not answer within the request timeout, and writes the day", async () => {
         const f = await started();
-        f.graph.fail({ answer: "hang", times: 1, page: 2 });
+        f.graph.fail({ answer: "hang", times: 2, page: 2 });
         const { handler } = handlerFor(f, { deps: { graph: { baseUrl: f.graph.url, tlsOptions: { ca: f.graph.ca }, retryOptions: { retryDelayInMs: 5 }, requestTimeoutMs: 200 } } });
-        await expect(handler({})).rejects.toThrow("GraphError: Microsoft Graph did not answer page 2 of auditLogs/signIns for 2026-03-01 within 0.2 s.");
+        await expect(handler({})).resolves.toMatchObject({ records: RECORDS_YESTERDAY, pages: 6 });
+        expect(f.graph.requestsFor("signins", 2).map((r) => r.status)).toEqual([0, 0, 200]);
+    });
+
+    it("gives up on a page Graph never answers, after the retries, saying so", async () => {
+        const f = await started();
+        f.graph.fail({ answer: "hang", times: Infinity, page: 2 });
+        const { handler } = handlerFor(f, { deps: { graph: { baseUrl: f.graph.url, tlsOptions: { ca: f.graph.ca }, retryOptions: { retryDelayInMs: 5, maxRetries: 2 }, requestTimeoutMs: 200 } } });
+        await expect(handler({})).rejects.toThrow("GraphError: Microsoft Graph did not answer page 2 of auditLogs/signIns for 2026-03-01 within 0.2 s, still after 2 retries.");
         expect(f.s3.requests).toEqual([]);
+    });
+
+    it("backs off exponentially, with jitter, when a 429 comes without Retry-After", async () => {
+        const f = await started();
+        f.graph.fail({ answer: 429, times: 3, page: 2 });
+        const { handler } = handlerFor(f, { deps: { graph: { baseUrl: f.graph.url, tlsOptions: { ca: f.graph.ca }, retryOptions: { retryDelayInMs: 40, maxRetryDelayInMs: 1000 } } } });
+        await expect(handler({})).resolves.toMatchObject({ records: RECORDS_YESTERDAY });
+        const page2 = f.graph.requestsFor("signins", 2);
+        expect(page2.map((r) => r.status)).toEqual([429, 429, 429, 200]);
+        // Each wait is at least half its exponential step: 40, 80, 160 ms.
+        const gaps = page2.slice(1).map((r, i) => r.at - page2[i].at);
+        gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual((40 * 2 ** i) / 2 - 2));
+    });
+
+    it("fails at once, saying why, when Retry-After asks for longer than the run has left", async () => {
+        const f = await started();
+        f.graph.fail({ answer: 429, times: 1, retryAfterSeconds: 120, page: 2 });
+        const { handler } = handlerFor(f);
+        const started_ = performance.now();
+        await expect(handler({}, { awsRequestId: "r", getRemainingTimeInMillis: () => 90_000 })).rejects.toThrow(
+            /^GraphError: Microsoft Graph answered HTTP 429 to page 2 of auditLogs\/signIns for 2026-03-01: TooManyRequests: Too many requests\.( \(request-id [0-9a-f-]{36}\))?; the retry would wait 120 s, longer than the run has left \(90 s left, 60 s kept for writing the day\)\.$/,
+        );
+        expect(performance.now() - started_).toBeLessThan(5000);
     });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readEntraConfig } from "../../../../stacks/collector/entra-logs/function/config";
 import { dayToExport, MAX_DAYS_BACK } from "../../../../stacks/collector/entra-logs/function/day";
 import { DayObject } from "../../../../stacks/collector/entra-logs/function/day-object";
-import { dayFilter, firstPageUrl, PAGE_SIZE } from "../../../../stacks/collector/entra-logs/function/graph";
+import { backoffMs, dayFilter, firstPageUrl, PAGE_SIZE, retryAfterMs } from "../../../../stacks/collector/entra-logs/function/graph";
 import { linesOf } from "./harness";
 import { fakeSignIns } from "./records";
 
@@ -91,5 +91,26 @@ describe("settings", () => {
 
     it("names every missing variable at once", () => {
         expect(() => readEntraConfig({ ...env, AZURE_TENANT_ID: undefined, CLIENT_SECRET_PARAMETER: "" })).toThrow("environment variables AZURE_TENANT_ID, CLIENT_SECRET_PARAMETER are not set");
+    });
+});
+
+describe("Graph's retry waits", () => {
+    const options = { retryDelayInMs: 1000, maxRetryDelayInMs: 60_000 };
+
+    it("double with each retry, between half and all of the step, and stop growing at the cap", () => {
+        expect([0, 1, 2, 3, 4].map((retry) => backoffMs(retry, options, () => 0))).toEqual([500, 1000, 2000, 4000, 8000]);
+        expect([0, 1, 2, 3, 4].map((retry) => backoffMs(retry, options, () => 1))).toEqual([1000, 2000, 4000, 8000, 16000]);
+        expect(backoffMs(10, options, () => 1)).toBe(60_000);
+        expect(backoffMs(2, options, () => 0.5)).toBe(3000);
+    });
+
+    it("take Retry-After in seconds or as a date, and retry-after-ms, as Graph and Azure send them", async () => {
+        const { createHttpHeaders, createPipelineRequest } = await import("@azure/core-rest-pipeline");
+        const response = (headers: Record<string, string>) => ({ status: 429, headers: createHttpHeaders(headers), request: createPipelineRequest({ url: "https://graph.microsoft.com" }) });
+        expect(retryAfterMs(response({ "retry-after": "7" }))).toBe(7000);
+        expect(retryAfterMs(response({ "retry-after-ms": "250" }))).toBe(250);
+        expect(retryAfterMs(response({ "retry-after": "Fri, 04 Dec 2026 22:00:30 GMT" }), Date.parse("2026-12-04T22:00:00Z"))).toBe(30_000);
+        expect(retryAfterMs(response({}))).toBeUndefined();
+        expect(retryAfterMs(response({ "retry-after": "soon" }))).toBeUndefined();
     });
 });
