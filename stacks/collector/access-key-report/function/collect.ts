@@ -68,12 +68,17 @@ export async function collectAccessKeys(options: CollectOptions): Promise<Collec
     // so Node's leak warning (more than 10 listeners) would only be noise above 10.
     setMaxListeners(options.concurrency + 1, abortSignal);
     const limit = pLimit({ concurrency: options.concurrency, rejectOnClear: true });
+    // Users in progress at once: a user's key calls come before later users' listings, so
+    // records flow from the first seconds on (a run stopped by its budget has delivered some)
+    // instead of after every user's keys were listed.
+    const users = pLimit({ concurrency: options.concurrency, rejectOnClear: true });
     let failure: { error: unknown } | undefined;
     const fail = (error: unknown) => {
         if (failure) return;
         failure = { error };
         stop.abort(error);
         limit.clearQueue();
+        users.clearQueue();
     };
     const onOuterAbort = () => fail(options.signal?.reason);
     if (options.signal?.aborted) onOuterAbort();
@@ -124,25 +129,31 @@ export async function collectAccessKeys(options: CollectOptions): Promise<Collec
     };
 
     const collectUser = async (user: User) => {
+        const keyTasks: Promise<void>[] = [];
         try {
             for await (const page of pagesOf(paginateListAccessKeys({ client: iam }, { UserName: user.UserName }, { abortSignal }))) {
                 for (const key of page.AccessKeyMetadata ?? []) {
                     collection.keys++;
-                    start(() => collectKey(user, key));
+                    keyTasks.push(collectKey(user, key));
                 }
             }
         } catch (error) {
-            if (!(error instanceof NoSuchEntityException)) throw error;
+            if (!(error instanceof NoSuchEntityException)) {
+                await Promise.allSettled(keyTasks);
+                throw error;
+            }
             collection.skippedUsers++;
             log.warn("user-deleted-during-run", { user: user.UserName });
         }
+        // The user's slot is held until its keys are done.
+        for (const outcome of await Promise.allSettled(keyTasks)) if (outcome.status === "rejected") throw outcome.reason;
     };
 
     try {
         for await (const page of pagesOf(paginateListUsers({ client: iam, pageSize: USERS_PAGE_SIZE }, {}, { abortSignal }))) {
             for (const user of page.Users ?? []) {
                 collection.users++;
-                start(() => collectUser(user));
+                start(() => users(() => collectUser(user)));
             }
         }
     } catch (error) {

@@ -36,11 +36,15 @@ import { loggedDateOf } from "./record";
 import { createIngestion, MONITOR_SCOPE } from "./upload";
 import type { Ingestion } from "./upload";
 
-// IAM throttles per account ("Rate exceeded") without a published rate: adaptive mode adds a
-// client-side rate limiter that slows down when throttled, and a few more attempts than the
-// default 3 let a large run ride out a burst of throttling (backoff up to 1 s x 2^attempt).
-// Every request has a timeout (AWS_REQUEST_TIMEOUTS): a timed-out request is retried like a throttled one.
-export const IAM_CLIENT_DEFAULTS = { retryMode: "adaptive", maxAttempts: 6, requestHandler: AWS_REQUEST_TIMEOUTS } as const satisfies IAMClientConfig;
+// IAM throttles per account ("Rate exceeded") without a published rate. Standard mode: a
+// throttled call waits (a random share of up to 0.5 s x 2^attempt, at most 20 s) while holding
+// its concurrency slot, so throttling slows the whole run down, and a few more attempts than the
+// default 3 let a large run ride out a burst. Not adaptive mode: its client-side rate limiter
+// cuts the rate by 30% at every Throttling answer and recovers slowly, so a run where one call
+// in ten is throttled crawls at its floor of half a request a second (2,400 keys took 649 s,
+// more than the timeout; bench/collector-function.ts measures both). Every request has a timeout
+// (AWS_REQUEST_TIMEOUTS); a timed-out request is retried like a throttled one.
+export const IAM_CLIENT_DEFAULTS = { retryMode: "standard", maxAttempts: 6, requestHandler: AWS_REQUEST_TIMEOUTS } as const satisfies IAMClientConfig;
 
 /**
  * The function's time budget against its 600 s timeout: no new IAM call in the last 60 s (a
@@ -96,9 +100,8 @@ export type Handler = (event?: unknown, context?: InvocationContext) => Promise<
 /**
  * What a container keeps between invocations: the settings, the secret, the Entra credential
  * (and so its token cache), the ingestion client and the S3 client. Not the IAM client: its
- * adaptive rate limiter measures the send rate in half-second buckets, so after an idle hour it
- * would start the next run from a near-zero measured rate and, if it was ever throttled, crawl;
- * a client per run starts clean and costs nothing noticeable.
+ * retry quota (tokens a run of throttling uses up) should start full for each run, and a client
+ * per run costs nothing noticeable.
  */
 interface Container {
     config: FunctionConfig;

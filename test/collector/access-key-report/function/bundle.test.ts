@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleFunction } from "../../../../stacks/collector/shared/bundle";
 import type { FunctionBundle } from "../../../../stacks/collector/shared/bundle";
 import type * as FunctionModule from "../../../../stacks/collector/access-key-report/function/index";
-import { environmentFor, expectedPairs, fastAdaptiveRetry, receivedPairs, startFakes, type Fakes } from "./harness";
+import { CHECKPOINT_BUCKET, environmentFor, expectedPairs, fastStandardRetry, receivedPairs, startFakes, type Fakes } from "./harness";
 import { FAKE_CREDENTIALS } from "./fake-iam";
 
 describe("bundleFunction", () => {
@@ -74,14 +74,16 @@ describe("bundleFunction", () => {
             const aws = { endpoint: fakes.iam.url, region: "us-east-1", credentials: FAKE_CREDENTIALS };
             const handler = mod.createHandler({
                 env: environmentFor(fakes),
-                iam: () => ({ ...aws, retryStrategy: fastAdaptiveRetry() }),
+                iam: () => ({ ...aws, retryStrategy: fastStandardRetry() }),
                 ssm: aws,
+                s3: { ...aws, endpoint: fakes.s3.url, forcePathStyle: true },
                 credential: { authorityHost: fakes.azure.url, disableInstanceDiscovery: true, tlsOptions: { ca: fakes.azure.ca } },
                 ingestion: { tlsOptions: { ca: fakes.azure.ca } },
                 writeLog: () => undefined,
             });
             await expect(handler({})).resolves.toMatchObject({ users: 40, keys: 80, recordsDelivered: 80 });
             expect(receivedPairs(fakes.azure)).toEqual(expectedPairs(fakes.iam));
+            expect(fakes.s3.keys(CHECKPOINT_BUCKET)).toHaveLength(1);
         });
     });
 });

@@ -5,7 +5,7 @@
 // declaration of the data collection rule the program plans, read from a plan of the lab.
 // The SDK's own retry classes; @smithy/core comes with @aws-sdk/client-iam (not a direct
 // dependency of this project; tests only).
-import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { HandlerDeps } from "../../../../stacks/collector/access-key-report/function/index";
 import { createHandler, IAM_CLIENT_DEFAULTS } from "../../../../stacks/collector/access-key-report/function/index";
 import { STREAM_NAME } from "../../../../stacks/collector/access-key-report/schema";
@@ -60,19 +60,12 @@ export function environmentFor(fakes: Fakes, overrides: Record<string, string | 
 }
 
 /**
- * The SDK's own adaptive strategy, with its backoff cut from up to 1 s (throttling) or 50 ms
- * (other errors) times 2^attempt to a few milliseconds, and its client-side rate limiter's
- * floor raised from 0.5 to `minFillRate` requests/s: a throttle in a run's first second
- * (before the limiter has measured a send rate) otherwise drops it to the floor and the run
- * takes seconds to recover (bench/collector-function.ts shows that with the real settings).
+ * The SDK's own standard strategy, as the function's client uses it, with its backoff cut from
+ * a random share of up to 0.5 s (throttling) or 0.1 s (other errors) times 2^attempt to a few
+ * milliseconds, so retries run as they do in Lambda, only sooner.
  */
-export function fastAdaptiveRetry(options: { maxAttempts?: number; minFillRate?: number; backoffMs?: (attempt: number) => number } = {}): AdaptiveRetryStrategy {
-    const maxAttempts = options.maxAttempts ?? IAM_CLIENT_DEFAULTS.maxAttempts;
-    return new AdaptiveRetryStrategy(maxAttempts, {
-        maxAttempts,
-        backoff: { computeNextBackoffDelay: options.backoffMs ?? ((attempt) => Math.min(2 ** attempt, 16)), setDelayBase: () => undefined },
-        rateLimiter: new DefaultRateLimiter({ minFillRate: options.minFillRate ?? 500 }),
-    });
+export function fastStandardRetry(options: { maxAttempts?: number; backoffMs?: (attempt: number) => number } = {}): ConfiguredRetryStrategy {
+    return new ConfiguredRetryStrategy(options.maxAttempts ?? IAM_CLIENT_DEFAULTS.maxAttempts, options.backoffMs ?? ((attempt) => Math.min(2 ** attempt, 16)));
 }
 
 export interface TestHandler {
@@ -84,8 +77,8 @@ export interface TestHandler {
 export interface HandlerOptions {
     env?: Record<string, string | undefined>;
     deps?: Partial<HandlerDeps>;
-    /** The IAM client's retry strategy, made fresh for each run. Default: fastAdaptiveRetry(). */
-    iamRetry?: () => AdaptiveRetryStrategy;
+    /** The IAM client's retry strategy, made fresh for each run. Default: fastStandardRetry(). */
+    iamRetry?: () => ConfiguredRetryStrategy;
 }
 
 export function handlerFor(fakes: Fakes, options: HandlerOptions = {}): TestHandler {
@@ -93,7 +86,7 @@ export function handlerFor(fakes: Fakes, options: HandlerOptions = {}): TestHand
     const aws = { endpoint: fakes.iam.url, region: "us-east-1", credentials: FAKE_CREDENTIALS };
     const handler = createHandler({
         env: environmentFor(fakes, options.env),
-        iam: () => ({ ...aws, retryStrategy: options.iamRetry?.() ?? fastAdaptiveRetry() }),
+        iam: () => ({ ...aws, retryStrategy: options.iamRetry?.() ?? fastStandardRetry() }),
         ssm: aws,
         s3: { endpoint: fakes.s3.url, region: "us-east-1", credentials: FAKE_CREDENTIALS, forcePathStyle: true },
         // The fake serves its own OpenID configuration; instance discovery would ask

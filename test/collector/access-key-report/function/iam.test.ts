@@ -1,7 +1,7 @@
 // What the function does when IAM pages, throttles, refuses or loses a user or key mid-run.
 import { afterEach, describe, expect, it } from "vitest";
 import { IAMClient, ListAccessKeysCommand, ListUsersCommand } from "@aws-sdk/client-iam";
-import { expectedPairs, fastAdaptiveRetry, handlerFor, leakedKeyParts, receivedPairs, startFakes } from "./harness";
+import { expectedPairs, fastStandardRetry, handlerFor, leakedKeyParts, receivedPairs, startFakes } from "./harness";
 import type { Fakes } from "./harness";
 import { FAKE_CREDENTIALS, FakeIam } from "./fake-iam";
 import type { FakeIamOptions } from "./fake-iam";
@@ -118,7 +118,7 @@ describe("throttling", () => {
         // A one-second window stays full for up to a second: the backoff must outlast it, as
         // the SDK's real one (up to 1 s x 2^attempt) does; here 150 ms x attempt.
         const { iam, azure } = await start({ users: 40, latencyMs: 1, maxRequestsPerSecond: 120 });
-        const { handler } = handlerFor(fakes as Fakes, { iamRetry: () => fastAdaptiveRetry({ backoffMs: (attempt) => 150 * attempt }) });
+        const { handler } = handlerFor(fakes as Fakes, { iamRetry: () => fastStandardRetry({ backoffMs: (attempt) => 150 * attempt }) });
         await expect(handler({})).resolves.toMatchObject({ recordsDelivered: 80 });
         expect(receivedPairs(azure)).toEqual(expectedPairs(iam));
         expect(iam.statistics.failed.GetAccessKeyLastUsed + iam.statistics.failed.ListAccessKeys).toBeGreaterThan(0);
