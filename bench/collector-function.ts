@@ -1,7 +1,8 @@
 // The access-key report function against the post's serial algorithm (bench/post-serial.ts), in
 // one run, over the same fakes: IAM on its own thread with a fixed latency per call (and, in the
-// first scenario, 8% of calls answered Throttling and 5% ServiceUnavailable, from a seeded
-// generator), the Logs Ingestion API keeping rows as the planned stream declaration does, S3 for
+// first scenario, 8% of calls answered Throttling and 5% ServiceUnavailable, from a generator
+// seeded 2026: seed 13, say, faults five calls in a row at the start, which ends the post's
+// function on its second call), the Logs Ingestion API keeping rows as the planned stream declaration does, S3 for
 // the checkpoint. Each run gets Lambda's 600 s: the product's handler reads it from its context
 // and, if it has to stop, fails and is invoked again (Lambda retries twice); the post's function
 // is stopped at 600 s as Lambda would stop it.
@@ -129,7 +130,7 @@ export async function benchCollectorFunction(print: (line: string) => void = con
     const serial = process.env.BENCH_SERIAL !== "0";
     const columns = await plannedStreamColumns();
     const scenarios: Scenario[] = [
-        { label: "2,400 keys, 13% of IAM calls faulted (8% Throttling, 5% ServiceUnavailable)", users: 1200, faultRates: { throttling: 0.08, unavailable: 0.05, seed: 13 } },
+        { label: "2,400 keys, 13% of IAM calls faulted (8% Throttling, 5% ServiceUnavailable)", users: 1200, faultRates: { throttling: 0.08, unavailable: 0.05, seed: 2026 } },
         { label: "10,000 keys, no faults", users: 5000 },
     ];
     print(`Collector function over the fake IAM (${latencyMs} ms per call, its own thread), the fake Logs Ingestion API and S3; Lambda's 600 s per attempt`);
@@ -145,7 +146,7 @@ export async function benchCollectorFunction(print: (line: string) => void = con
             const post = await runSerial(scenario, latencyMs, columns);
             print(line(post));
             runs.push(post);
-            if (post.seconds > 0 && ours.error === undefined) print(`  ${"speed-up".padEnd(36)} ${(post.seconds / ours.seconds).toFixed(1)}x`);
+            if (post.error === undefined && ours.error === undefined) print(`  ${"speed-up".padEnd(36)} ${(post.seconds / ours.seconds).toFixed(1)}x`);
         }
     }
     print("Delivered counts distinct RecordIds in the table (what the saved searches show); duplicates are rows stored more than once.");
