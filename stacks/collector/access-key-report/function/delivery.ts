@@ -62,6 +62,9 @@ export class Delivery {
         const batch = this.pending;
         this.pending = [];
         this.chain = this.chain.then(() => this.deliver(batch));
+        // finish() reports a failure; until then it must not count as unhandled (Lambda's
+        // runtime ends the process on an unhandled rejection).
+        this.chain.catch(() => undefined);
     }
 
     private async deliver(batch: AccessKeyRecord[]): Promise<void> {

@@ -19,7 +19,7 @@ import type { SSMClientConfig } from "@aws-sdk/client-ssm";
 import type { ClientSecretCredentialOptions } from "@azure/identity";
 import type { LogsIngestionClientOptions } from "@azure/monitor-ingestion";
 import { timeBudget } from "../../shared/runtime/budget";
-import type { BudgetOptions, RemainingTime, TimeBudget } from "../../shared/runtime/budget";
+import type { BudgetOptions, InvocationContext, TimeBudget } from "../../shared/runtime/budget";
 import { AWS_REQUEST_TIMEOUTS } from "../../shared/runtime/timeouts";
 import { createLogger, describeError, stdoutWriter } from "../../shared/runtime/log";
 import type { Logger, LogWriter } from "../../shared/runtime/log";
@@ -90,10 +90,7 @@ export interface RunSummary {
     durationMs: number;
 }
 
-/** The part of Lambda's context the function uses. */
-export interface InvocationContext extends RemainingTime {
-    awsRequestId?: string;
-}
+export type { InvocationContext } from "../../shared/runtime/budget";
 
 export type Handler = (event?: unknown, context?: InvocationContext) => Promise<RunSummary>;
 

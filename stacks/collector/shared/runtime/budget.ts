@@ -9,6 +9,11 @@ export interface RemainingTime {
     getRemainingTimeInMillis?: () => number;
 }
 
+/** The part of Lambda's context the collector's functions use. */
+export interface InvocationContext extends RemainingTime {
+    awsRequestId?: string;
+}
+
 export interface TimeBudget {
     /** Milliseconds left before the invocation is stopped (Infinity without a Lambda context). */
     remainingMs(): number;
