@@ -114,6 +114,8 @@ export class CollectorLab extends pulumi.ComponentResource {
                 logs: pulumi.interpolate`aws logs tail --region ${args.aws.region} --follow /aws/lambda/${fn.name}`,
                 alerts: `${args.alertEmail} (confirm the e-mail AWS sends before alerts arrive)`,
                 bundleBytes: this.reporter.bundleBytes,
+                // What each day's attempts delivered: a retry sends only what is not in it.
+                checkpoints: pulumi.interpolate`s3://${this.reporter.checkpoints.bucket}/access-key-report/`,
             },
             defenderForCloudApps: {
                 user: this.audit.user.name,

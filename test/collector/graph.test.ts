@@ -108,6 +108,7 @@ describe("collector: the lab as configured for dev", () => {
         expect(Object.values(env).filter((v) => v.includes(secret))).toEqual([]);
         expect(env.CLIENT_SECRET_PARAMETER).toBe("/labs/dev/collector/entra-client-secret");
         expect(env.CHECKPOINT_BUCKET).toBe(output(one(plan, "aws:s3/bucket:Bucket", "checkpoints"), "bucket"));
+        expect(stackOutput<string>(plan, "collector.function.checkpoints")).toBe(`s3://${env.CHECKPOINT_BUCKET}/access-key-report/`);
         expect(env.DCR_IMMUTABLE_ID).toBe(output(one(plan, "azure-native:monitor:DataCollectionRule", "dcr-collector"), "immutableId"));
         expect(env.DCE_ENDPOINT).toMatch(/^https:\/\/dce-collector-dev-[a-z0-9]{4}\.eastus-1\.ingest\.monitor\.azure\.com$/);
         expect(input(fn, "kmsKeyArn")).toBe(output(one(plan, "aws:kms/key:Key", "collector"), "arn"));
