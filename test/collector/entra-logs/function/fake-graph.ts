@@ -9,7 +9,7 @@
 //   and serves only the records inside that window, most recent first, as Graph does;
 // - pages with @odata.nextLink: absolute URLs carrying the filter, $top and an opaque
 //   $skiptoken it checks on the way back (at most `pageSize` records a page, whatever $top asks);
-// - can answer 429 with Retry-After, 500, 503 or 403 (Graph's error bodies), reset the
+// - can answer 429 with or without Retry-After (Graph may omit it), 500, 503 or 403 (Graph's error bodies), reset the
 //   connection or never answer, a number of times or for good, on a given page of a given log.
 // The certificate is self-signed, generated per run; clients trust it through tlsOptions.
 import { randomBytes, randomUUID } from "node:crypto";
