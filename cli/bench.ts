@@ -6,7 +6,8 @@
 // - the collector's function against the post's serial algorithm over a fake IAM server, with and
 //   without faults: time, calls, requests/s, delivered, duplicates, see bench/collector-function.ts;
 // - plans of 200 and 1,000 resources: time and peak memory, see bench/scale.ts;
-// - `labs diagram --stack dev` against `labs plan` (target: at most 2x), see bench/diagram.ts.
+// - `labs diagram --stack dev` against `labs plan` (target: at most 2x), see bench/diagram.ts;
+// - the script checker: reference size, rules, time to check every lab script, see bench/scripts.ts.
 import * as path from "node:path";
 import { LABS, ROOT, stats, time } from "../bench/timing";
 import { runChecks } from "./commands/check";
@@ -79,6 +80,11 @@ async function main(): Promise<void> {
     console.log("");
     const { benchDiagram } = require("../bench/diagram") as typeof import("../bench/diagram");
     await benchDiagram();
+
+    // The PowerShell checker over every script the labs run.
+    console.log("");
+    const { benchScripts } = require("../bench/scripts") as typeof import("../bench/scripts");
+    benchScripts();
 }
 
 main().catch((err: unknown) => {

@@ -55,6 +55,16 @@ export async function main(argv: string[]): Promise<number> {
         });
 
     program
+        .command("scripts [files...]")
+        .description("check the PowerShell the labs run (or the named .ps1 files): parse, cmdlets and parameters against Microsoft's reference, variables, installer switches (offline)")
+        .option("--json", "print {scripts, findings} as JSON")
+        .option("--rules", "list the rules and exit")
+        .action((files: string[], opts) => {
+            const { scriptsCommand } = require("./commands/scripts") as typeof import("./commands/scripts");
+            code = scriptsCommand(files, opts, write);
+        });
+
+    program
         .command("cost")
         .description("what each lab costs per hour (VMs running or stopped) and per month, per resource, from the price table (offline)")
         .option("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml supplies the configuration", "dev")
@@ -86,9 +96,14 @@ export async function main(argv: string[]): Promise<number> {
 
     program
         .command("verify")
-        .description("check name resolution on every VM of a deployed dns-lab through Azure Run Command (needs az and pulumi, logged in)")
+        .description("after pulumi up, prove each deployed lab works: checks from inside the VMs (Azure Run Command) and with the Azure and AWS CLIs; exit 0 all pass, 1 a check failed, 2 usage or environment")
         .option("-s, --stack <name>", "deployed stack to verify", "dev")
-        .option("--dry-run", "print the Run Command calls without making them")
+        .option("-l, --lab <name>", "verify only this lab")
+        .option("--only <check...>", "run only these checks, e.g. --only forest-trust vpn-connected")
+        .option("--json", "print the results as JSON (progress goes to stderr)")
+        .option("--dry-run", "print every check and the exact commands, calling nothing in Azure or AWS (outputs from pulumi stack output, or the offline plan)")
+        .option("--wait-minutes <minutes>", "how long a check waits for data to arrive (Log Analytics rows, Athena)", "15")
+        .option("--parallel <n>", "probes run at once", "4")
         .action(async (opts) => {
             const { verifyCommand } = require("./commands/verify") as typeof import("./commands/verify");
             code = await verifyCommand(opts, write);

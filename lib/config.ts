@@ -139,8 +139,8 @@ export class Setting {
         return v;
     }
 
-    /** Strings arriving from Pulumi config hold JSON for lists and objects. */
-    private parsed(): unknown {
+    /** The value, with JSON text (how Pulumi config holds lists and objects) parsed. */
+    parsed(): unknown {
         if (typeof this.value !== "string") return this.value;
         try {
             return JSON.parse(this.value);
@@ -195,4 +195,4 @@ export const OFFLINE_SECRET_PREFIX = "offline-secret-";
 
 // The SDK knows which keys arrived encrypted (the language host passes PULUMI_CONFIG_SECRET_KEYS);
 // this reads that list, which is internal to the SDK and not in its typings.
-const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+export const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };

@@ -56,11 +56,53 @@ export function freeBlocks(within: Cidr, prefix: number, taken: Cidr[], count: n
     const found: Cidr[] = [];
     if (prefix < within.prefix) return found;
     const size = 1n << BigInt(32 - prefix);
-    for (let start = within.first; start + size - 1n <= within.last && found.length < count; start += size) {
+    let start = within.first;
+    while (start + size - 1n <= within.last && found.length < count) {
+        const last = start + size - 1n;
+        const clash = [...taken, ...found].find((t) => t.first <= last && start <= t.last);
+        if (clash) {
+            // Jump past the block in the way, to the next boundary of `size`: a /8 subnet is one step, not a million.
+            start = ((clash.last + 1n + size - 1n) / size) * size;
+            continue;
+        }
         const candidate = parseCidr(`${ipText(start)}/${prefix}`);
-        if ("error" in candidate) continue;
-        if ([...taken, ...found].some((t) => overlaps(t, candidate))) continue;
-        found.push(candidate);
+        if (!("error" in candidate)) found.push(candidate);
+        start += size;
     }
     return found;
 }
+
+/**
+ * Blocks Azure refuses inside a VNet's address space, with what each is.
+ * learn.microsoft.com/azure/virtual-network/virtual-networks-faq ("What address ranges can I use in my VNets?").
+ */
+export const AZURE_RESERVED_BLOCKS: ReadonlyArray<{ cidr: Cidr; what: string }> = [
+    ["224.0.0.0/4", "multicast"],
+    ["255.255.255.255/32", "broadcast"],
+    ["127.0.0.0/8", "loopback"],
+    ["169.254.0.0/16", "link-local"],
+    ["168.63.129.16/32", "Azure's internal DNS, DHCP and health-probe address"],
+].map(([cidr, what]) => ({ cidr: parseCidr(cidr) as Cidr, what }));
+
+/** The first Azure-reserved block `block` overlaps, as `168.63.129.16/32 (Azure's internal DNS...)`. */
+export function azureReservedOverlap(block: Cidr): string | undefined {
+    const hit = AZURE_RESERVED_BLOCKS.find((r) => overlaps(r.cidr, block));
+    return hit ? `${hit.cidr.text} (${hit.what})` : undefined;
+}
+
+// IANA's special-purpose IPv4 blocks that are never a router's address on the Internet (RFC 6890):
+// "this network", private, shared (CGNAT), loopback, link-local, IETF protocol assignments,
+// benchmarking, multicast and reserved (which holds the broadcast address). The documentation
+// blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) stay allowed: examples use them.
+const NOT_PUBLIC_UNICAST = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4"].map(
+    (c) => parseCidr(c) as Cidr,
+);
+
+/** Whether `ip` (dotted quad) can be a host's address on the public Internet. */
+export function isPublicUnicast(ip: string): boolean {
+    const value = parseIp(ip);
+    return value !== undefined && !NOT_PUBLIC_UNICAST.some((b) => containsIp(b, value));
+}
+
+/** Azure's smallest subnet: it keeps five addresses of every subnet, so a /30 leaves none for a VM. */
+export const SMALLEST_SUBNET_PREFIX = 29;

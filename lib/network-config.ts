@@ -2,8 +2,8 @@
 // VNets (or a VNet and a network it connects to) overlapping, server names Windows accepts
 // and addresses Azure lets a VM use. Problems point at the setting to change.
 import type { Problems } from "./config";
-import { type Cidr, azureUsable, containsIp, ipText, overlaps, parseCidr, parseIp } from "./net";
-import { checkLayout } from "./network-rules";
+import { type Cidr, SMALLEST_SUBNET_PREFIX, azureReservedOverlap, azureUsable, containsIp, ipText, overlaps, parseCidr, parseIp } from "./net";
+import { SERVICE_SUBNETS, checkLayout } from "./network-rules";
 import type { SubnetSpec } from "./network";
 import { windowsComputerNameProblem } from "./windows-vm";
 
@@ -56,7 +56,8 @@ export function checkNetworks(drafts: NetworkDraft[], problems: Problems, others
             hostNames.set(host.name.toLowerCase(), v.name);
             const ip = parseIp(host.ip);
             if (host.ip && ip === undefined) problems.add(`${host.path}.ip`, host.ip, "an IPv4 address such as 10.101.0.4");
-            else if (ip !== undefined && !("error" in serverBlock)) {
+            // A subnet too small for any VM has been reported; its address range says nothing useful.
+            else if (ip !== undefined && !("error" in serverBlock) && serverBlock.prefix <= SMALLEST_SUBNET_PREFIX) {
                 const usable = azureUsable(serverBlock);
                 if (!containsIp(serverBlock, ip) || ip < usable.first || ip > usable.last) {
                     problems.add(`${host.path}.ip`, host.ip, `an address from ${ipText(usable.first)} to ${ipText(usable.last)} in subnet ${serverBlock.text} (Azure reserves the first four and the last)`);
@@ -75,4 +76,17 @@ export function isDnsName(s: string): boolean {
 
 export function isSubnetName(s: string): boolean {
     return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$/.test(s);
+}
+
+/** A name for the subnet VMs join: a valid subnet name that is not one Azure keeps for a service. */
+export function vmSubnetNameProblem(s: string): string | undefined {
+    if (!isSubnetName(s)) return "a subnet name: 2-80 letters, digits, '_', '.' or '-', starting with a letter or digit";
+    const service = SERVICE_SUBNETS.find((n) => n.toLowerCase() === s.toLowerCase());
+    return service ? `a name other than ${service}: Azure keeps that subnet for its own service and refuses VMs in it` : undefined;
+}
+
+/** Problems of networks outside Azure that the lab routes to (a home lab behind a VPN). */
+export function reservedProblem(block: Cidr): string | undefined {
+    const reserved = azureReservedOverlap(block);
+    return reserved ? `a block clear of ${reserved}, which Azure reserves` : undefined;
 }

@@ -1,7 +1,7 @@
 // Azure's rules for a VNet layout, shared by every lab's configuration checks and by the
 // LabNetwork component: subnets inside their VNet, no overlaps, and the sizes Azure
 // requires of its special subnets.
-import { type Cidr, contains, overlaps, parseCidr } from "./net";
+import { type Cidr, SMALLEST_SUBNET_PREFIX, azureReservedOverlap, contains, overlaps, parseCidr } from "./net";
 
 /** Subnets Azure reserves for its own services; none of them may carry a lab NSG. */
 export const SERVICE_SUBNETS = ["GatewaySubnet", "AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
@@ -54,6 +54,10 @@ export function checkLayout(vnetName: string, addressSpace: string, subnets: Arr
     const issues: LayoutIssue[] = [];
     const space = parseCidr(addressSpace);
     if ("error" in space) issues.push({ expected: space.error });
+    else {
+        const reserved = azureReservedOverlap(space);
+        if (reserved) issues.push({ expected: `an address space clear of ${reserved}, which Azure reserves` });
+    }
     const seen: Array<{ name: string; block: Cidr }> = [];
     const names = new Set<string>();
     subnets.forEach((s, i) => {
@@ -66,6 +70,10 @@ export function checkLayout(vnetName: string, addressSpace: string, subnets: Arr
         }
         if (!("error" in space) && !contains(space, block)) {
             issues.push({ subnet: i, expected: `a block inside ${vnetName}'s address space ${addressSpace}` });
+            return;
+        }
+        if (block.prefix > SMALLEST_SUBNET_PREFIX) {
+            issues.push({ subnet: i, expected: `a /${SMALLEST_SUBNET_PREFIX} or larger block (Azure's smallest subnet; it keeps five addresses of every subnet)` });
             return;
         }
         const rule = subnetSizeRule(s.name, s.delegation);

@@ -4,10 +4,25 @@
 // learn.microsoft.com/azure/vpn-gateway/about-gateway-skus, gateway-sku-consolidation
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
+import { azureRegion } from "./azure-facts";
 import { ConfigError } from "./config";
 
 export const VPN_SKUS = ["VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ"] as const;
 export type VpnSku = (typeof VPN_SKUS)[number];
+
+/**
+ * The gateway generation each SKU is created as. VpnGw1AZ exists only as Generation1 and
+ * VpnGw4AZ/VpnGw5AZ only as Generation2; VpnGw2AZ and VpnGw3AZ exist as both, and Generation2
+ * gives more throughput at the same price. learn.microsoft.com/azure/vpn-gateway/about-gateway-skus
+ * (the aggregate-throughput table).
+ */
+export const VPN_GENERATION: Record<VpnSku, "Generation1" | "Generation2"> = {
+    VpnGw1AZ: "Generation1",
+    VpnGw2AZ: "Generation2",
+    VpnGw3AZ: "Generation2",
+    VpnGw4AZ: "Generation2",
+    VpnGw5AZ: "Generation2",
+};
 
 /**
  * A gateway takes 30 to 45 minutes or more to create; Pulumi's default timeout would give up
@@ -49,6 +64,10 @@ export class VpnGateway extends pulumi.ComponentResource {
         super("labs:azure:VpnGateway", gatewayName, {}, opts);
         const sku = args.sku ?? "VpnGw1AZ";
         if (!VPN_SKUS.includes(sku)) throw new ConfigError([{ setting: `VpnGateway(${gatewayName}).sku`, value: sku, expected: `one of ${VPN_SKUS.join(", ")} (non-AZ SKUs can no longer be created)` }]);
+        const region = typeof args.location === "string" ? azureRegion(args.location) : undefined;
+        if (region && !region.availabilityZones) {
+            throw new ConfigError([{ setting: `VpnGateway(${gatewayName}).location`, value: args.location, expected: `a region with availability zones: AZ gateway SKUs and their zone-redundant public IPs need them, and ${region.displayName} has none` }]);
+        }
         this.args = args;
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
 
@@ -60,7 +79,7 @@ export class VpnGateway extends pulumi.ComponentResource {
                 sku: { name: "Standard", tier: "Regional" },
                 publicIPAllocationMethod: "Static",
                 publicIPAddressVersion: "IPv4",
-                // Zone-redundant, as AZ gateway SKUs require.
+                // Zone-redundant, as AZ gateway SKUs require (the lab refuses a region without zones).
                 zones: ["1", "2", "3"],
             },
             { parent: this },
@@ -74,7 +93,7 @@ export class VpnGateway extends pulumi.ComponentResource {
                 gatewayType: "Vpn",
                 vpnType: "RouteBased",
                 sku: { name: sku, tier: sku },
-                vpnGatewayGeneration: "Generation1",
+                vpnGatewayGeneration: VPN_GENERATION[sku],
                 activeActive: false,
                 enableBgp: false,
                 ipConfigurations: [{ name: "default", subnet: { id: args.gatewaySubnetId }, publicIPAddress: { id: this.publicIp.id }, privateIPAllocationMethod: "Dynamic" }],

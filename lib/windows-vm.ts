@@ -7,6 +7,8 @@ import * as devtestlab from "@pulumi/azure-native/devtestlab";
 import * as network from "@pulumi/azure-native/network";
 import * as local from "@pulumi/command/local";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { nextShutdown } from "./azure-facts";
 import { ConfigError, type ConfigProblem } from "./config";
 
 export interface ImageReference {
@@ -93,7 +95,11 @@ export function adminUsernameProblem(name: string): string | undefined {
 export class WindowsVm extends pulumi.ComponentResource {
     readonly vm: compute.VirtualMachine;
     readonly nic: network.NetworkInterface;
-    readonly shutdownSchedule?: devtestlab.GlobalSchedule;
+    /** The daily auto-shutdown, once `scheduleShutdown` has made it (none when autoShutdown is false). */
+    shutdownSchedule?: devtestlab.GlobalSchedule;
+    /** Every step and restart so far: the schedule comes after all of them. */
+    private readonly deploymentSteps: pulumi.Resource[] = [];
+    private shutdownScheduled = false;
     /** The NIC's private IP as Azure reports it. */
     readonly privateIp: pulumi.Output<string>;
     /** The VNet's Azure-provided DNS namespace, `<random>.<xx>.internal.cloudapp.net`. */
@@ -170,28 +176,6 @@ export class WindowsVm extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const shutdown = args.autoShutdown ?? DEFAULT_AUTO_SHUTDOWN;
-        if (shutdown !== false) {
-            // Azure finds a VM's auto-shutdown by this exact name.
-            const scheduleName = `shutdown-computevm-${vmName}`;
-            this.shutdownSchedule = new devtestlab.GlobalSchedule(
-                scheduleName,
-                {
-                    name: scheduleName,
-                    resourceGroupName: args.resourceGroupName,
-                    location: args.location,
-                    status: "Enabled",
-                    taskType: "ComputeVmShutdownTask",
-                    dailyRecurrence: { time: shutdown.time },
-                    timeZoneId: shutdown.timeZone,
-                    targetResourceId: this.vm.id,
-                    notificationSettings: { status: "Disabled" },
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-        }
-
         const ipConfig = this.nic.ipConfigurations.apply((c) => c?.[0]);
         this.privateIp = ipConfig.apply((c) => c?.privateIPAddress ?? args.privateIp);
         this.internalDomainNameSuffix = this.nic.dnsSettings.apply((d) => d?.internalDomainNameSuffix ?? "");
@@ -205,10 +189,23 @@ export class WindowsVm extends pulumi.ComponentResource {
      * stopped VM, and auto-shutdown stops lab VMs every evening.
      */
     runScript(name: string, script: RunScriptArgs, opts?: pulumi.CustomResourceOptions): compute.VirtualMachineRunCommandByVirtualMachine {
+        this.refuseAfterSchedule(`step ${name}`);
         // Run Command puts parameters on a command line; base64 values survive spaces, quotes and `;`.
         const encode = (value: pulumi.Input<string>) => (script.base64Parameters ? pulumi.output(value).apply((v) => Buffer.from(v, "utf8").toString("base64")) : value);
         const toParameters = (p: Record<string, pulumi.Input<string>> | undefined) => (p ? Object.entries(p).map(([n, value]) => ({ name: n, value: encode(value) })) : undefined);
-        return new compute.VirtualMachineRunCommandByVirtualMachine(
+        const dependsOn = dependencies(opts?.dependsOn);
+        // Azure refuses a Run Command on a deallocated VM, and auto-shutdown deallocates lab VMs
+        // every evening: start the VM right before the step runs. The start is replaced (so runs
+        // again) whenever the step's inputs change, which is when `pulumi up` runs the step again.
+        const fingerprint = pulumi
+            .all([script.script, script.parameters ?? {}, script.protectedParameters ?? {}, script.runAsUser ?? "", script.runAsPassword ?? "", script.timeoutSeconds ?? 1800])
+            .apply((inputs) => createHash("sha256").update(JSON.stringify(inputs)).digest("hex"));
+        const start = new local.Command(
+            `${this.vmName}-${name}-start`,
+            { create: startCommand(this.vm.id), triggers: [this.vm.id, fingerprint] },
+            { parent: this, dependsOn },
+        );
+        const step = new compute.VirtualMachineRunCommandByVirtualMachine(
             `${this.vmName}-${name}`,
             {
                 runCommandName: name,
@@ -230,9 +227,12 @@ export class WindowsVm extends pulumi.ComponentResource {
                 parent: this,
                 deletedWith: this.vm,
                 ...opts,
+                dependsOn: [...dependsOn, start],
                 additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "protectedParameters", "runAsPassword"],
             },
         );
+        this.deploymentSteps.push(start, step);
+        return step;
     }
 
     /**
@@ -241,13 +241,88 @@ export class WindowsVm extends pulumi.ComponentResource {
      * the Run Command would be cut off and the next one could start before the restart.
      */
     restart(name: string, opts?: pulumi.CustomResourceOptions): local.Command {
-        return new local.Command(
+        this.refuseAfterSchedule(`restart ${name}`);
+        // `az vm restart` is refused on a deallocated VM; `az vm start` first is a no-op on a running one.
+        const restart = new local.Command(
             `${this.vmName}-${name}`,
             {
-                create: pulumi.interpolate`az vm restart --ids ${this.vm.id} --output none && az vm wait --ids ${this.vm.id} --custom "instanceView.vmAgent.statuses[?displayStatus=='Ready']" --timeout 1800 --output none`,
+                create: pulumi.interpolate`az vm start --ids ${this.vm.id} --output none && az vm restart --ids ${this.vm.id} --output none && ${waitForAgent(this.vm.id)}`,
                 triggers: [this.vm.id],
             },
             { parent: this, ...opts },
         );
+        this.deploymentSteps.push(restart);
+        return restart;
     }
+
+    /**
+     * Creates the daily auto-shutdown (when the VM has one), after every step and restart the VM
+     * has so far: Azure refuses Run Commands and restarts on a deallocated VM, so a schedule that
+     * existed from the VM's creation would stop a long first `pulumi up` part-way through its
+     * chain. Call it once, after the VM's last step; steps and restarts are refused after it.
+     * Azure finds a VM's auto-shutdown by its exact name, `shutdown-computevm-<vmName>`.
+     */
+    scheduleShutdown(): devtestlab.GlobalSchedule | undefined {
+        this.refuseAfterSchedule("a second schedule");
+        this.shutdownScheduled = true;
+        const shutdown = this.args.autoShutdown ?? DEFAULT_AUTO_SHUTDOWN;
+        if (shutdown === false) return undefined;
+        const scheduleName = `shutdown-computevm-${this.vmName}`;
+        this.shutdownSchedule = new devtestlab.GlobalSchedule(
+            scheduleName,
+            {
+                name: scheduleName,
+                resourceGroupName: this.args.resourceGroupName,
+                location: this.args.location,
+                status: "Enabled",
+                taskType: "ComputeVmShutdownTask",
+                dailyRecurrence: { time: shutdown.time },
+                timeZoneId: shutdown.timeZone,
+                targetResourceId: this.vm.id,
+                notificationSettings: { status: "Disabled" },
+                tags: this.args.tags,
+            },
+            { parent: this, dependsOn: [this.vm, ...this.deploymentSteps] },
+        );
+        return this.shutdownSchedule;
+    }
+
+    private refuseAfterSchedule(what: string): void {
+        // A programming error in a lab, not a user's: the schedule must come after every step.
+        if (this.shutdownScheduled) throw new Error(`WindowsVm ${this.vmName}: ${what} after scheduleShutdown(); schedule the shutdown after the VM's last step`);
+    }
+}
+
+/**
+ * What a lab's outputs say about auto-shutdown: when the VMs stop, when they next will (UTC,
+ * from the time `pulumi up` ran; a deployment still running then schedules it after its last
+ * step), and the command that starts them again. `"off"` when autoShutdown is false.
+ */
+export function describeAutoShutdown(
+    shutdown: AutoShutdown | false | undefined,
+    groups: Array<{ resourceGroup: string; vms: string[] }>,
+    now = new Date(),
+): string | { daily: string; nextStopUtc: string; startAgain: string[] } {
+    if (shutdown === false) return "off (autoShutdown is false): the VMs run, and bill, until you stop them";
+    const s = shutdown ?? DEFAULT_AUTO_SHUTDOWN;
+    const next = nextShutdown(s.time, s.timeZone, now);
+    return {
+        daily: `${s.time.slice(0, 2)}:${s.time.slice(2)} ${s.timeZone}`,
+        nextStopUtc: next ? next.toISOString().replace(/:\d\d\.\d{3}Z$/, "Z") : "unknown",
+        startAgain: groups.map((g) => `az vm start --ids $(az vm list --resource-group ${g.resourceGroup} --query "[].id" --output tsv)`),
+    };
+}
+
+/** The Azure CLI line that starts a VM (a no-op when it runs) and waits until its agent is ready for Run Commands. */
+function startCommand(vmId: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`az vm start --ids ${vmId} --output none && ${waitForAgent(vmId)}`;
+}
+
+function waitForAgent(vmId: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`az vm wait --ids ${vmId} --custom "instanceView.vmAgent.statuses[?displayStatus=='Ready']" --timeout 1800 --output none`;
+}
+
+function dependencies(dependsOn: pulumi.CustomResourceOptions["dependsOn"]): Array<pulumi.Input<pulumi.Resource>> {
+    if (dependsOn === undefined) return [];
+    return Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];
 }

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type CommonSettings, type WindowsSettings, readCommonSettings, readWindowsSettings } from "../lib/common";
 import { SettingsReader } from "../lib/config";
+import { checkSettingNames } from "../lib/setting-names";
 import { CollectorLab } from "./collector";
 import { readCollectorSettings } from "./collector/config";
 import { DnsLab } from "./dns-lab";
@@ -55,11 +56,14 @@ export const LAB_NAMES = Object.keys(LABS);
  * `reader`; returns a builder per lab. Creates nothing.
  */
 export function prepareLabs(reader: SettingsReader, stack: string): Array<[name: string, build: () => Record<string, pulumi.Input<unknown>>]> {
-    const selected = reader
-        .get("labs")
-        .items(`a list of lab names from: ${LAB_NAMES.join(", ")}`)
-        .map((s) => s.oneOf(LAB_NAMES))
-        .filter((n): n is string => n !== undefined);
+    checkSettingNames(reader.problems);
+    const labsSetting = reader.get("labs");
+    const items = labsSetting.items(`a list of lab names from: ${LAB_NAMES.join(", ")}`);
+    // An empty list would deploy nothing and say so nowhere; `pulumi destroy` is how a stack is emptied.
+    if (labsSetting.isSet && items.length === 0 && Array.isArray(labsSetting.parsed())) {
+        labsSetting.problem(`at least one lab from: ${LAB_NAMES.join(", ")} (to remove every lab, run pulumi destroy)`, []);
+    }
+    const selected = items.map((s) => s.oneOf(LAB_NAMES)).filter((n): n is string => n !== undefined);
     const shared: SharedSettings = {
         stack,
         common: once(() => readCommonSettings(reader)),

@@ -42,6 +42,47 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan, expected: LabExpectati
         expect(ofType(plan, "azure-native:devtestlab:GlobalSchedule")).toHaveLength(vms.length);
     });
 
+    it("creates each VM's auto-shutdown after every step and restart of that VM, so no deployment loses a VM mid-chain", () => {
+        const plan = getPlan();
+        for (const vm of ofType(plan, "azure-native:compute:VirtualMachine")) {
+            const vmName = input<string>(vm, "vmName");
+            const schedule = one(plan, "azure-native:devtestlab:GlobalSchedule", `shutdown-computevm-${vmName}`);
+            const deploymentSteps = plan.resources.filter(
+                (r) => (r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine" && input(r, "vmName") === vmName) || (r.type === "command:local:Command" && String(input(r, "create")).includes(`/virtualMachines/${vmName} `)),
+            );
+            for (const step of deploymentSteps) expect({ schedule: schedule.name, after: step.name, ordered: schedule.dependencies.includes(step.urn) }).toEqual({ schedule: schedule.name, after: step.name, ordered: true });
+        }
+    });
+
+    it("starts the VM right before each step, after the step's other dependencies, and before each restart", () => {
+        const plan = getPlan();
+        const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+        for (const step of ofType(plan, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")) {
+            const vmName = input<string>(step, "vmName");
+            const starts = step.dependencies.map((u) => byUrn.get(u)!).filter((r) => r.type === "command:local:Command" && /^az vm start --ids \S+\/virtualMachines\/(\S+) --output none && az vm wait/.exec(String(input(r, "create")))?.[1] === vmName);
+            expect({ step: step.name, starts: starts.length }).toEqual({ step: step.name, starts: 1 });
+            // The step's own dependsOn (what it waits for), not the resources its inputs come from.
+            const fromInputs = new Set(Object.values(step.propertyDependencies).flat());
+            const others = step.dependencies.filter((u) => u !== starts[0].urn && !fromInputs.has(u));
+            expect(others.length + 1).toBeGreaterThan(0);
+            for (const u of others) expect({ start: starts[0].name, after: byUrn.get(u)?.name, ordered: starts[0].dependencies.includes(u) }).toEqual({ start: starts[0].name, after: byUrn.get(u)?.name, ordered: true });
+        }
+        for (const restart of ofType(plan, "command:local:Command").filter((r) => String(input(r, "create")).includes("az vm restart"))) {
+            expect(String(input(restart, "create"))).toMatch(/^az vm start --ids (\S+) --output none && az vm restart --ids \1 --output none && az vm wait --ids \1 /);
+        }
+    });
+
+    it("gives every subnet with VMs an outbound path (a NAT gateway), so Windows activates and updates", () => {
+        const plan = getPlan();
+        const natIds = new Set(ofType(plan, "azure-native:network:NatGateway").map((n) => n.id));
+        const vmSubnets = new Set(ofType(plan, "azure-native:network:NetworkInterface").flatMap((nic) => input<Array<{ subnet: { id: string } }>>(nic, "ipConfigurations").map((c) => c.subnet.id)));
+        expect(vmSubnets.size).toBeGreaterThan(0);
+        for (const vnet of ofType(plan, "azure-native:network:VirtualNetwork")) {
+            const vnetSubnets = output<Array<{ id: string; natGateway?: { id: string } }>>(vnet, "subnets");
+            for (const subnet of vnetSubnets.filter((x) => vmSubnets.has(x.id))) expect({ subnet: subnet.id, nat: natIds.has(subnet.natGateway?.id) }).toEqual({ subnet: subnet.id, nat: true });
+        }
+    });
+
     it("keeps the generated admin password secret in every VM's inputs and in the outputs", () => {
         const plan = getPlan();
         for (const vm of ofType(plan, "azure-native:compute:VirtualMachine")) {
@@ -86,7 +127,7 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan, expected: LabExpectati
         const azure = plan.resources.filter((r) => r.custom && r.type.startsWith("azure-native:"));
         const tagged = azure.filter((r) => acceptsTags(r.type));
         expect(tagged.length).toBeGreaterThan(5);
-        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: expected.lab, owner: "lab-user@example.com", expires: "2026-12-31" } });
+        for (const r of tagged) expect({ urn: r.urn, tags: input(r, "tags") }).toEqual({ urn: r.urn, tags: { lab: expected.lab, owner: "lab-user@example.com", expires: "2027-12-31" } });
     });
 
     it("puts every Azure resource in the lab's resource groups", () => {

@@ -102,8 +102,9 @@ describe("package.json", () => {
         const withScripts = [...new Set(Object.entries(lock.packages).filter(([where, p]) => where && p.hasInstallScript).map(([where]) => where.replace(/.*node_modules\//, "")))].sort();
         expect(Object.keys(pkg.allowScripts).sort()).toEqual(withScripts);
         // esbuild's postinstall checks its native binary; @pulumi/command's runs `pulumi plugin install`
-        // (the Pulumi CLI fetches plugins itself at `pulumi up`); protobufjs's only prints advice.
-        expect(pkg.allowScripts).toEqual({ esbuild: true, "@pulumi/command": false, protobufjs: false });
+        // (the Pulumi CLI fetches plugins itself at `pulumi up`); protobufjs's only prints advice;
+        // tree-sitter's and tree-sitter-powershell's load their native parser (prebuilt, or built by node-gyp).
+        expect(pkg.allowScripts).toEqual({ esbuild: true, "@pulumi/command": false, protobufjs: false, "tree-sitter": true, "tree-sitter-powershell": true });
     });
 });
 

@@ -6,7 +6,8 @@ import { Problems, SettingsReader, formatProblem } from "../lib/config";
 import { prepareLabs } from "../stacks";
 import { ROOT } from "./support";
 
-const namespaced = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`labs:${k}`, v]));
+// A key with a namespace of its own (`aws:region`) is kept as written.
+const namespaced = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.includes(":") ? k : `labs:${k}`, v]));
 
 /**
  * A settings reader over the dev stack with these settings overridden (keys without `labs:`), these

@@ -30,6 +30,7 @@ export async function costCommand(options: CostOptions, write: (text: string) =>
         prices = refreshed.table;
         write(`Updated ${priceFile} from the Azure Retail Prices API (${prices.azure.region}, ${prices.azure.takenOn}):`);
         for (const u of refreshed.updated) write(`  ${u.id}: ${u.from} -> ${u.to}`);
+        if (refreshed.added.length) write(`  added ${refreshed.added.length} VM sizes from lib/data/azure-vm-sizes.json`);
         write(`  ${refreshed.unchanged.length} unchanged${refreshed.notFound.length ? `; not found: ${refreshed.notFound.map((n) => `${n.id} (${n.reason})`).join(", ")}` : ""}`);
         write("");
     }

@@ -20,7 +20,10 @@ export async function policiesCommand(options: PoliciesOptions, write: (text: st
 
 function refs(p: PolicyDescription): string {
     const cis = p.framework ? [`CIS ${p.framework.name.includes("Azure") ? "Azure" : "AWS"} ${p.framework.reference}${p.framework.version === "3.0.0" ? "" : ` (v${p.framework.version})`}`] : [];
-    const tools = p.tags.filter((t) => t.startsWith("checkov:") || t.startsWith("cdk-nag:") || t.startsWith("cis-aws:")).map((t) => t.replace(/^cis-aws:/, "CIS AWS ").replace(/^checkov:/, "").replace(/^cdk-nag:/, ""));
+    // Checkov and cdk-nag ids speak for themselves; the other tools' names are prefixed with the tool.
+    const tools = p.tags
+        .filter((t) => /^(checkov|cdk-nag|cis-aws|kics|awsguard|cloudsplaining):/.test(t))
+        .map((t) => t.replace(/^cis-aws:/, "CIS AWS ").replace(/^(checkov|cdk-nag):/, "").replace(/^kics:/, "KICS ").replace(/^awsguard:/, "awsguard ").replace(/^cloudsplaining:/, "cloudsplaining "));
     return [...cis, ...tools].join(", ") || "-";
 }
 

@@ -3,6 +3,7 @@
 // disks bill around the clock), and per month at a daily schedule. Resource types that cost
 // nothing are listed as such; a billable type missing from both lists is reported, so the
 // table cannot silently fall behind the labs.
+import { vmSize } from "../../lib/azure-facts";
 import type { PlannedResource } from "../engine/plan";
 import { at, reveal } from "../engine/wire";
 import { HOURS_PER_MONTH, type PriceItem, type PriceTable, hourly } from "./price-table";
@@ -135,7 +136,9 @@ function linesFor(r: PlannedResource, prices: PriceTable): Found {
             const size = String(input("hardwareProfile.vmSize") ?? "");
             const windows = input("osProfile.windowsConfiguration") !== null || /windows/i.test(String(input("storageProfile.imageReference.publisher") ?? ""));
             const computeId = `vm/${size}/${windows ? "windows" : "linux"}`;
-            const compute = line(computeId, azure(computeId), false, "billed while the VM runs");
+            const facts = vmSize(size);
+            const compute = line(computeId, azure(computeId), false, facts ? `billed while the VM runs (${facts.vCPUs} vCPU, ${facts.memoryGiB} GiB)` : "billed while the VM runs");
+            if ("reason" in compute && facts) return { reason: `no price for ${computeId} yet: labs cost --refresh prices every size of lib/data/azure-vm-sizes.json` };
             const diskType = String(input("storageProfile.osDisk.managedDisk.storageAccountType") ?? "StandardSSD_LRS");
             const diskId = `disk/${diskType}/${WINDOWS_OS_DISK_TIER}`;
             const disk = line(diskId, azure(diskId), true, "OS disk: billed while it exists, running or not");

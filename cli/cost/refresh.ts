@@ -3,7 +3,13 @@
 // account, so its entries stay as written. Without network the table stays as it is and the
 // user is told why.
 import { UserError } from "../engine/errors";
+import { vmSize, vmSizeNames, windowsSizeProblem } from "../../lib/azure-facts";
 import type { PriceItem, PriceTable, PriceUnit, RetailQuery } from "./price-table";
+
+/** The sizes of the VM size table a lab's Windows servers may use. */
+export function windowsVmSizes(): string[] {
+    return vmSizeNames().filter((n) => !windowsSizeProblem(vmSize(n)!));
+}
 
 export const RETAIL_PRICES_URL = "https://prices.azure.com/api/retail/prices";
 
@@ -62,6 +68,8 @@ export interface RefreshResult {
     updated: Array<{ id: string; from: number; to: number }>;
     unchanged: string[];
     notFound: Array<{ id: string; reason: string }>;
+    /** Entries that were not in the table (VM sizes of the size table), with the price found. */
+    added: string[];
 }
 
 async function allPages(url: string, fetchJson: FetchJson): Promise<RetailItem[]> {
@@ -77,9 +85,25 @@ async function allPages(url: string, fetchJson: FetchJson): Promise<RetailItem[]
     return items;
 }
 
-export async function refreshAzurePrices(table: PriceTable, fetchJson: FetchJson, today: string): Promise<RefreshResult> {
-    const result: RefreshResult = { table: structuredClone(table), updated: [], unchanged: [], notFound: [] };
-    for (const [id, item] of Object.entries(result.table.azure.items) as Array<[string, PriceItem]>) {
+/** The price-table query of a Windows VM size's pay-as-you-go meter (Spot and Low Priority left out). */
+export function windowsVmQuery(size: string): RetailQuery {
+    return { serviceName: "Virtual Machines", armSkuName: size, productNameContains: "Windows", meterNameNotContains: ["Spot", "Low Priority"] };
+}
+
+/**
+ * Updates every Azure entry that has a query, and adds a Windows price for each size of the VM
+ * size table (lib/data/azure-vm-sizes.json) the price table does not have yet, so every size
+ * `labs plan` accepts can be costed after one refresh.
+ */
+export async function refreshAzurePrices(table: PriceTable, fetchJson: FetchJson, today: string, sizes: string[] = windowsVmSizes()): Promise<RefreshResult> {
+    const result: RefreshResult = { table: structuredClone(table), updated: [], unchanged: [], notFound: [], added: [] };
+    const known = result.table.azure.items;
+    const candidates: Array<[string, PriceItem, boolean]> = Object.entries(known).map(([id, item]) => [id, item, false]);
+    for (const size of sizes) {
+        const id = `vm/${size}/windows`;
+        if (!Object.hasOwn(known, id)) candidates.push([id, { unit: "hour", price: 0, query: windowsVmQuery(size) }, true]);
+    }
+    for (const [id, item, isNew] of candidates) {
         if (!item.query) continue;
         const url = `${RETAIL_PRICES_URL}?$filter=${encodeURIComponent(retailFilter(item.query, result.table.azure.region))}`;
         let items: RetailItem[];
@@ -95,6 +119,11 @@ export async function refreshAzurePrices(table: PriceTable, fetchJson: FetchJson
         }
         if (unitOf(found.unitOfMeasure) !== item.unit) {
             result.notFound.push({ id, reason: `the API prices it per ${found.unitOfMeasure}, the table per ${item.unit}` });
+            continue;
+        }
+        if (isNew) {
+            known[id] = { ...item, price: found.retailPrice };
+            result.added.push(id);
             continue;
         }
         if (found.retailPrice === item.price) result.unchanged.push(id);

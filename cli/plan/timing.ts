@@ -46,6 +46,8 @@ export const STEP_MINUTES: Record<string, Duration> = {
     "prepare-entra-connect": { minutes: 1, source: OBSERVED },
     "configure-dns-forwarder": { minutes: 3, source: OBSERVED },
 };
+// Starting a VM before a step: seconds when it runs (as on a first deployment), minutes when auto-shutdown deallocated it.
+const VM_START: Duration = { minutes: 0.5, source: "az vm start on a running VM returns at once; " + OBSERVED };
 const FOREST_TRUST: Duration = { minutes: 3, source: OBSERVED };
 const DEFAULT: Duration = { minutes: 0.25, source: "most resources take seconds" };
 
@@ -55,6 +57,7 @@ export function durationOf(r: PlannedResource): Duration {
         const step = String(reveal(at(r.inputs, "runCommandName") ?? "") ?? "");
         return STEP_MINUTES[step] ?? (step.startsWith("forest-trust") ? FOREST_TRUST : { minutes: 5, source: OBSERVED });
     }
+    if (r.type === "command:local:Command" && /^az vm start --ids \S+ --output none && az vm wait/.test(String(reveal(at(r.inputs, "create") ?? "") ?? ""))) return VM_START;
     return TYPE_MINUTES[r.type] ?? DEFAULT;
 }
 

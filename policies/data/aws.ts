@@ -3,7 +3,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { type Finding, type PolicyRefs, resourcePolicy, stackPolicy } from "../lib/policy";
 import { type Props, asObject, asString, whenKnown } from "../lib/values";
-import { parseDocument } from "../iam/analyzer";
+import { openDocumentFindings } from "./resource-policies";
+import { credentialShape, looksSecret } from "./secrets";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const PAB_TYPE = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
@@ -37,14 +38,15 @@ export const s3PublicAccessBlock = stackPolicy(
             .filter((r) => BUCKET_TYPES.includes(r.type))
             .flatMap((bucket): Finding[] => {
                 const block = blocks.find((b) => configures(b, bucket));
-                const resource = { urn: bucket.urn, name: bucket.name };
-                if (!block) return [{ finding: "Bucket::public-access-block", message: `bucket ${bucketLabel(bucket)} has no public access block`, resource }];
+                if (!block) return [{ finding: "Bucket::public-access-block", message: `bucket ${bucketLabel(bucket)} has no public access block`, resource: { urn: bucket.urn, name: bucket.name } }];
                 // null: not set (a violation); undefined: unknown until the update (not applicable).
                 const off = PAB_SETTINGS.filter((s) => {
                     const value = whenKnown(() => block.props[s] ?? null);
                     return value !== undefined && value !== true;
                 });
-                return off.map((s) => ({ finding: `Setting::${s}`, message: `bucket ${bucketLabel(bucket)}: public access block ${s} is not true`, resource }));
+                // The block holds the wrong values, so the finding is on the block; the message names the bucket.
+                const resource = { urn: block.urn, name: block.name };
+                return off.map((s) => ({ finding: `Setting::${s}`, message: `${s} is not true, so bucket ${bucketLabel(bucket)} (${bucket.name}) may be made public`, resource }));
             });
     },
 );
@@ -53,18 +55,15 @@ export const s3NoPublicBucketPolicy = resourcePolicy(
     {
         name: "s3-no-public-bucket-policy",
         family: "data",
-        description: 'No bucket policy allows Principal "*".',
+        description: 'No bucket policy lets anyone in (Principal "*" with no condition that limits the caller to known accounts or organisations).',
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: 'Name the principals (accounts, roles, services) in the Allow; keep Principal "*" for Deny statements such as the TLS-only rule.',
-        refs: { cisAws: "2.1.4", checkov: ["CKV_AWS_70"], cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"] },
+        refs: { cisAws: "2.1.4", checkov: ["CKV_AWS_70"], cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"], kics: ["s3_bucket_access_to_any_principal"] },
     },
     ["aws:s3/bucketPolicy:BucketPolicy", ...BUCKET_TYPES],
-    (props) =>
-        // A Bucket's own (deprecated) inline policy is read too; a bucket without one has nothing to check.
-        (props.policy === undefined || props.policy === null || props.policy === "" ? [] : parseDocument(props.policy))
-            .filter((s) => s.effect === "Allow" && (s.principal === "*" || (s.principal?.AWS ?? []).includes("*")))
-            .map((s) => ({ finding: `Statement::${s.label}`, message: `${s.label} allows ${s.actions.join(", ")} to anyone` })),
+    // A Bucket's own (deprecated) inline policy is read too; a bucket without one has nothing to check.
+    (props) => openDocumentFindings(whenKnown(() => props.policy), "the bucket"),
 );
 
 export const s3Encryption = stackPolicy(
@@ -128,7 +127,7 @@ export const kmsKeyRotation = resourcePolicy(
         severity: "medium",
         enforcementLevel: "mandatory",
         remediationSteps: "Set enableKeyRotation: true.",
-        refs: { cisAws: "3.6", checkov: ["CKV_AWS_7"], cdkNag: ["AwsSolutions-KMS5", "KMSBackingKeyRotationEnabled"] },
+        refs: { cisAws: "3.6", checkov: ["CKV_AWS_7"], cdkNag: ["AwsSolutions-KMS5", "KMSBackingKeyRotationEnabled"], awsguard: ["cmk-backing-key-rotation-enabled"] },
     },
     ["aws:kms/key:Key"],
     (props, args) => {
@@ -158,27 +157,29 @@ export const lambdaNoTlsBypass = resourcePolicy(
     },
 );
 
-/** Names that hold a secret (not the name, ARN or id of where one is kept). */
-export function looksSecret(name: string): boolean {
-    return /(secret|password|passwd|token|api[_-]?key|private[_-]?key|credential|connection[_-]?string)/i.test(name) && !/(_|-)(name|arn|id|path|parameter|param|uri|url)$/i.test(name);
-}
+export { looksSecret } from "./secrets";
 
-export const lambdaSecretEnvKms = resourcePolicy(
+export const lambdaEnvNoCredentials = resourcePolicy(
     {
-        name: "lambda-secret-env-kms",
+        name: "lambda-env-no-credentials",
         family: "data",
-        description: "A Lambda function whose environment holds secret-looking variables encrypts it with a customer-managed KMS key.",
+        description: "No Lambda environment variable holds a credential, judged by its name (DB_PASS, *_TOKEN, WORKSPACE_KEY...) and by its value (access keys, private keys, JWTs, connection strings with a password), KMS key or not.",
         severity: "high",
         enforcementLevel: "mandatory",
-        remediationSteps: "Better: keep the secret in SSM Parameter Store (SecureString) and pass only its name. Otherwise set kmsKeyArn.",
-        refs: { checkov: ["CKV_AWS_173", "CKV_AWS_45"] },
+        remediationSteps: "Keep the secret in SSM Parameter Store (SecureString) or Secrets Manager, pass only its name in the environment, and read it at run time (as the collector's functions do).",
+        refs: { checkov: ["CKV_AWS_45"], kics: ["passwords_and_secrets"], cloudsplaining: ["CredentialsExposure"] },
     },
     ["aws:lambda/function:Function"],
     (props) => {
-        const names = Object.keys(whenKnown(() => environment(props)) ?? {}).filter(looksSecret);
-        // null: no key (a violation); undefined: a key not known until the update (not applicable).
-        const key = whenKnown(() => asString(props.kmsKeyArn) ?? null);
-        return names.length && key === null ? names.map((n) => ({ finding: `Variable::${n}`, message: `environment variable ${n} looks like a secret and the environment has no KMS key` })) : [];
+        const variables = whenKnown(() => environment(props)) ?? {};
+        return Object.keys(variables).flatMap((name): Finding[] => {
+            const value = whenKnown(() => variables[name]);
+            const shape = typeof value === "string" ? credentialShape(value) : undefined;
+            if (shape) return [{ finding: `Variable::${name}`, message: `environment variable ${name} holds what looks like ${shape}; an environment is readable by anyone who can read the function's configuration, KMS key or not` }];
+            // A name alone, with an empty value, is a placeholder, not a credential.
+            if (looksSecret(name) && value !== "") return [{ finding: `Variable::${name}`, message: `environment variable ${name} is named like a credential; keep it in SSM or Secrets Manager and pass its name (e.g. ${name}_PARAMETER)` }];
+            return [];
+        });
     },
 );
 
@@ -200,8 +201,11 @@ export const ssmSecretsSecureString = resourcePolicy(
             const key = asString(props.keyId);
             return !key || /alias\/aws\/ssm$/.test(key) ? [{ finding: "Property::keyId", message: `SecureString ${name} uses the AWS-managed key; set keyId to a customer-managed key` }] : [];
         }
-        return looksSecret(name) || looksSecret(asString(whenKnown(() => props.description)) ?? "") ? [{ finding: "Property::type", message: `parameter ${name} looks like a secret but is a ${type}` }] : [];
+        if (looksSecret(name) || looksSecret(asString(whenKnown(() => props.description)) ?? "")) return [{ finding: "Property::type", message: `parameter ${name} is named like a secret but is a ${type}` }];
+        const value = asString(whenKnown(() => props.value)) ?? asString(whenKnown(() => props.insecureValue));
+        const shape = value === undefined ? undefined : credentialShape(value);
+        return shape ? [{ finding: "Property::type", message: `parameter ${name} holds what looks like ${shape} but is a ${type}` }] : [];
     },
 );
 
-export const AWS_DATA_POLICIES = [s3PublicAccessBlock, s3NoPublicBucketPolicy, s3Encryption, cloudtrailLogFileValidation, cloudtrailMultiRegion, cloudtrailKmsEncryption, kmsKeyRotation, lambdaNoTlsBypass, lambdaSecretEnvKms, ssmSecretsSecureString];
+export const AWS_DATA_POLICIES = [s3PublicAccessBlock, s3NoPublicBucketPolicy, s3Encryption, cloudtrailLogFileValidation, cloudtrailMultiRegion, cloudtrailKmsEncryption, kmsKeyRotation, lambdaNoTlsBypass, lambdaEnvNoCredentials, ssmSecretsSecureString];

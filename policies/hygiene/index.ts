@@ -84,14 +84,22 @@ export const labsVmAutoShutdown = stackPolicy(
         remediationSteps: "Add a devtestlab GlobalSchedule named shutdown-computevm-<vm> with taskType ComputeVmShutdownTask (lib/windows-vm.ts WindowsVm does).",
     },
     (resources) => {
-        const schedules = resources.filter((r) => r.type === "azure-native:devtestlab:GlobalSchedule" && whenKnown(() => r.props.status) !== "Disabled");
+        const all = resources.filter((r) => r.type === "azure-native:devtestlab:GlobalSchedule");
+        const targets = (s: PolicyResource, vm: PolicyResource) => {
+            const vmName = whenKnown(() => asString(vm.props.vmName));
+            return (s.propertyDependencies?.targetResourceId ?? []).some((d) => d.urn === vm.urn) || (vmName !== undefined && whenKnown(() => s.props.name) === `shutdown-computevm-${vmName}`);
+        };
         return resources
             .filter((r) => r.type === "azure-native:compute:VirtualMachine" && isWindows(r))
-            .filter((vm) => {
-                const vmName = whenKnown(() => asString(vm.props.vmName));
-                return !schedules.some((s) => (s.propertyDependencies?.targetResourceId ?? []).some((d) => d.urn === vm.urn) || (vmName !== undefined && whenKnown(() => s.props.name) === `shutdown-computevm-${vmName}`));
-            })
-            .map((vm) => ({ finding: "Schedule::auto-shutdown", message: `VM ${vm.name} has no enabled auto-shutdown schedule`, resource: { urn: vm.urn, name: vm.name } }));
+            .flatMap((vm) => {
+                const own = all.filter((s) => targets(s, vm));
+                if (own.some((s) => whenKnown(() => s.props.status) !== "Disabled")) return [];
+                // A schedule that exists but is disabled holds the defect: report it there.
+                const disabled = own[0];
+                return disabled
+                    ? [{ finding: "Schedule::status", message: `the auto-shutdown schedule of VM ${vm.name} is Disabled`, resource: { urn: disabled.urn, name: disabled.name } }]
+                    : [{ finding: "Schedule::auto-shutdown", message: `VM ${vm.name} has no enabled auto-shutdown schedule`, resource: { urn: vm.urn, name: vm.name } }];
+            });
     },
 );
 

@@ -94,7 +94,15 @@ export type AccessLevel = "List" | "Read" | "Tagging" | "Write" | "Permissions m
 export interface ActionInfo {
     action: string;
     level: AccessLevel;
-    /** The action can be limited to specific resources (it names resource types and is not wildcard-only). */
+    /**
+     * The action can be limited to specific resources: AWS's Service Authorization Reference marks
+     * at least one of its resource types required (an asterisk in the "Resource types" column).
+     * An action whose resource types are all optional (cloudwatch:PutMetricData's `dataset`) or
+     * that has none (s3:ListAllMyBuckets) is authorised on `*` for the requests that involve no such
+     * resource, so `Resource: "*"` is its least privilege, not a wildcard. Tagging actions are
+     * the exception: the reference lists every taggable type as optional (ec2:CreateTags), yet each
+     * request tags one resource of them, so they can be scoped and are judged as scopable.
+     */
     scopable: boolean;
 }
 
@@ -111,7 +119,7 @@ export function classify(action: string): Promise<ActionInfo> {
             if (!details) return { action, level: "Unknown" as const, scopable: true };
             const levels = details.accessLevel.split(",").map((l) => l.trim());
             const level = (["Permissions management", "Write", "Tagging", "Read", "List"] as const).find((l) => levels.includes(l)) ?? "Unknown";
-            return { action: `${service}:${details.name}`, level, scopable: details.resourceTypes.length > 0 && !details.isWildcardOnly };
+            return { action: `${service}:${details.name}`, level, scopable: !details.isWildcardOnly && (details.resourceTypes.some((r) => r.required) || (levels.includes("Tagging") && details.resourceTypes.length > 0)) };
         })();
         detailCache.set(key, cached);
     }
@@ -164,6 +172,18 @@ export function onAnyResource(s: Statement): boolean {
         if (service === "s3") return /^\*(\/.*)?$/.test(resource);
         return /^[A-Za-z0-9-]+[/:]\*$/.test(resource);
     });
+}
+
+/**
+ * Whether a resource pattern can match resources nobody chose one by one: `*`, or a wildcard or a
+ * policy variable (`${aws:username}`, which is every caller's own user) in its resource part.
+ * Region and account wildcards alone leave a named resource.
+ */
+export function matchesOpenSet(resource: string): boolean {
+    if (resource === "*") return true;
+    const [arn, , service, , , ...rest] = resource.split(":");
+    if (arn !== "arn") return /[*?]|\$\{/.test(resource);
+    return service === "*" || /[*?]|\$\{/.test(rest.join(":"));
 }
 
 /** The account ids a principal value names, from `123456789012` or `arn:aws:iam::123456789012:...`. */

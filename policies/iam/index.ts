@@ -1,11 +1,10 @@
 // AWS least privilege. Findings name the statement and the action, so an exemption can cover
 // exactly one permission on one resource: `iam-no-wildcard-write[Action::s3:PutBucketAcl]`.
 import { type Finding, type PolicyMeta, resourcePolicy } from "../lib/policy";
-import { type Props, knownStrings, strings, whenKnown } from "../lib/values";
+import { type Props, knownStrings, whenKnown } from "../lib/values";
 import {
     IDENTITY_POLICY_TYPES,
     type Statement,
-    accountOf,
     classify,
     expand,
     identityDocuments,
@@ -14,8 +13,13 @@ import {
     isServiceWildcard,
     onAnyResource,
     parseDocument,
-    requiresExternalId,
 } from "./analyzer";
+import { tagScoped } from "./conditions";
+import { escalations } from "./escalation";
+import { iamNoPrivilegeEscalationCombined } from "./principal-permissions";
+import { iamTrustCrossAccountExternalId, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions } from "./trust";
+
+export { iamTrustCrossAccountExternalId, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions };
 
 /** Allow statements of every identity document on the resource (Deny statements only narrow access). */
 function allowStatements(type: string, props: Props): Statement[] {
@@ -83,23 +87,63 @@ export const iamNoWildcardWrite = identityPolicy(
         remediationSteps: "Scope the statement's Resource to the ARNs the action changes (its own bucket, key, role...). Read-only actions on * are fine.",
         refs: { checkov: ["CKV_AWS_290", "CKV_AWS_289", "CKV_AWS_111", "CKV_AWS_109"], cdkNag: ["AwsSolutions-IAM5"] },
     },
-    async (statements) => {
-        const findings: Finding[] = [];
-        for (const s of statements.filter(onAnyResource)) {
-            // `*` and `service:*` are findings of their own policies; here, the named and partly-wildcarded actions.
-            const patterns = s.actions.filter((a) => !isFullAdmin(a) && !isServiceWildcard(a));
-            const seen = new Set<string>();
-            for (const action of (await Promise.all(patterns.map(expand))).flat()) {
-                const info = await classify(action);
-                // iam:PassRole on * is iam-no-passrole-wildcard's finding.
-                if (isReadOnly(info) || !info.scopable || seen.has(info.action) || info.action === "iam:PassRole") continue;
-                seen.add(info.action);
-                const level = info.level === "Unknown" ? "an action IAM's reference data does not know" : `a ${info.level.toLowerCase()} action`;
-                findings.push({ finding: `Action::${info.action}`, message: `${s.label} allows ${info.action} (${level}) on any resource` });
-            }
+    (statements) => wildcardWrites(statements, "mandatory"),
+);
+
+/**
+ * Scopable write actions granted on any resource, each once per statement. A statement limited by
+ * resource tags (tag-based access control) is "advisory" material, except for IAM's own actions:
+ * tags never make writes to IAM on `*` acceptable, since whoever can write IAM can change the tags.
+ */
+async function wildcardWrites(statements: Statement[], want: "mandatory" | "advisory"): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const s of statements.filter(onAnyResource)) {
+        const tags = tagScoped(s);
+        // `*` and `service:*` are findings of their own policies; here, the named and partly-wildcarded actions.
+        const patterns = s.actions.filter((a) => !isFullAdmin(a) && !isServiceWildcard(a));
+        const seen = new Set<string>();
+        for (const action of (await Promise.all(patterns.map(expand))).flat()) {
+            const info = await classify(action);
+            // iam:PassRole on * is iam-no-passrole-wildcard's finding.
+            if (isReadOnly(info) || !info.scopable || seen.has(info.action) || info.action === "iam:PassRole") continue;
+            const lowered = tags !== undefined && !info.action.startsWith("iam:");
+            if ((want === "advisory") !== lowered) continue;
+            seen.add(info.action);
+            const level = info.level === "Unknown" ? "an action IAM's reference data does not know" : `a ${info.level.toLowerCase()} action`;
+            findings.push({ finding: `Action::${info.action}`, message: `${s.label} allows ${info.action} (${level}) on any resource${lowered ? ` whose tags match (${tags})` : ""}` });
         }
-        return findings;
+    }
+    return findings;
+}
+
+export const iamWildcardWriteTagScoped = identityPolicy(
+    {
+        name: "iam-wildcard-write-tag-scoped",
+        family: "iam",
+        description: "Write actions on Resource * that only tag conditions (aws:ResourceTag) limit are reported for review.",
+        severity: "medium",
+        enforcementLevel: "advisory",
+        remediationSteps: "Prefer the ARNs the action changes; if tags must decide, make sure the principal cannot set those tags itself (deny aws:TagKeys on tag and create actions).",
+        refs: { checkov: ["CKV_AWS_290"], cloudsplaining: ["InfrastructureModification"] },
     },
+    (statements) => wildcardWrites(statements, "advisory"),
+);
+
+export const iamNoPrivilegeEscalation = identityPolicy(
+    {
+        name: "iam-no-privilege-escalation",
+        family: "iam",
+        description: "No IAM policy grants a known privilege-escalation method (iam:Put*Policy, iam:CreateAccessKey, iam:PassRole with a compute create...) on resources it does not name one by one.",
+        severity: "critical",
+        enforcementLevel: "mandatory",
+        remediationSteps: "Remove the permission, or name the exact user, role, policy or function it applies to; never ${aws:username}, a prefix wildcard or *.",
+        refs: { checkov: ["CKV_AWS_286", "CKV_AWS_110"], kics: ["user_with_privilege_escalation_by_actions_iam_PutUserPolicy"], cloudsplaining: ["PrivilegeEscalation"] },
+    },
+    async (statements) =>
+        (await escalations(statements)).map((e) => ({
+            finding: `Method::${e.method.name}`,
+            message: `${e.statements.join(" and ")} grant${e.statements.length > 1 ? "" : "s"} ${e.method.actions.join(" + ")} on resources chosen by pattern: the ${e.method.name} privilege escalation`,
+        })),
 );
 
 export const iamNoNotAction = identityPolicy(
@@ -148,70 +192,4 @@ export const iamNoAdminManagedPolicies = resourcePolicy(
     },
 );
 
-/** The accounts the AWS provider is pinned to (allowedAccountIds): a list, or a JSON list as default providers carry config. */
-function providerAccounts(props: Props | undefined): string[] {
-    const value = whenKnown(() => props?.allowedAccountIds);
-    if (typeof value === "string") {
-        try {
-            return strings(JSON.parse(value));
-        } catch {
-            return value.split(",").map((v) => v.trim());
-        }
-    }
-    return knownStrings(() => value);
-}
-
-function trustStatements(props: Props): Statement[] {
-    const doc = whenKnown(() => props.assumeRolePolicy);
-    return doc === undefined ? [] : parseDocument(doc).filter((s) => s.effect === "Allow");
-}
-
-export const iamTrustNoWildcardPrincipal = resourcePolicy(
-    {
-        name: "iam-trust-no-wildcard-principal",
-        family: "iam",
-        description: 'No role trusts every AWS principal (Principal "*" or AWS "*").',
-        severity: "critical",
-        enforcementLevel: "mandatory",
-        remediationSteps: "Name the accounts, roles or services that may assume the role.",
-        refs: { checkov: ["CKV_AWS_60"] },
-    },
-    ["aws:iam/role:Role"],
-    (props) =>
-        trustStatements(props).flatMap((s) => {
-            if (s.principal === "*" || (s.principal?.AWS ?? []).includes("*")) return [{ finding: `Statement::${s.label}`, message: `${s.label} lets any AWS principal assume the role` }];
-            if (s.notPrincipal) return [{ finding: `Statement::${s.label}`, message: `${s.label} uses NotPrincipal: every AWS principal but the ones named may assume the role` }];
-            return [];
-        }),
-);
-
-export const iamTrustCrossAccountExternalId = resourcePolicy(
-    {
-        name: "iam-trust-cross-account-external-id",
-        family: "iam",
-        description: "A role that another AWS account may assume requires sts:ExternalId.",
-        severity: "high",
-        enforcementLevel: "mandatory",
-        remediationSteps: 'Add Condition {"StringEquals": {"sts:ExternalId": "<value agreed with the other party>"}} to the trust statement.',
-        refs: { checkov: ["CKV_AWS_61"] },
-        configSchema: { properties: { accountIds: { type: "array", items: { type: "string" }, description: "Accounts that count as your own, besides those the AWS provider pins in allowedAccountIds." } } },
-    },
-    ["aws:iam/role:Role"],
-    (props, args) => {
-        const config = args.getConfig<{ accountIds?: string[] }>();
-        const own = new Set([...(config.accountIds ?? []), ...providerAccounts(args.provider?.props)]);
-        return trustStatements(props).flatMap((s) => {
-            // A condition not known until the update may well hold the ExternalId.
-            if (s.condition === undefined) return [];
-            const foreign = (s.principal === "*" ? [] : (s.principal?.AWS ?? [])).filter((p) => {
-                const account = accountOf(p);
-                return account !== undefined && !own.has(account);
-            });
-            return foreign.length && !requiresExternalId(s)
-                ? [{ finding: `Statement::${s.label}`, message: `${s.label} lets ${foreign.join(", ")} assume the role without sts:ExternalId` }]
-                : [];
-        });
-    },
-);
-
-export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustCrossAccountExternalId];
+export const IAM_POLICIES = [iamNoFullAdmin, iamNoServiceWildcard, iamNoPassRoleWildcard, iamNoWildcardWrite, iamWildcardWriteTagScoped, iamNoPrivilegeEscalation, iamNoPrivilegeEscalationCombined, iamNoNotAction, iamNoAdminManagedPolicies, iamTrustNoWildcardPrincipal, iamTrustWebIdentityConditions, iamTrustCrossAccountExternalId];

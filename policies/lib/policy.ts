@@ -27,6 +27,12 @@ export interface PolicyRefs {
     cisAws?: string;
     checkov?: string[];
     cdkNag?: string[];
+    /** KICS queries by their folder in KICS's assets/queries (its ids are UUIDs), e.g. "cloudtrail_logging_disabled". */
+    kics?: string[];
+    /** @pulumi/awsguard policy names, e.g. "cmk-backing-key-rotation-enabled". */
+    awsguard?: string[];
+    /** cloudsplaining finding types: PrivilegeEscalation, ResourceExposure, DataExfiltration, CredentialsExposure, InfrastructureModification. */
+    cloudsplaining?: string[];
 }
 
 export interface PolicyMeta {
@@ -75,6 +81,9 @@ function metadata(meta: PolicyMeta) {
         ...(refs.cisAzure && refs.cisAws ? [`cis-aws:${refs.cisAws}`] : []),
         ...(refs.checkov ?? []).map((id) => `checkov:${id}`),
         ...(refs.cdkNag ?? []).map((id) => `cdk-nag:${id}`),
+        ...(refs.kics ?? []).map((id) => `kics:${id}`),
+        ...(refs.awsguard ?? []).map((id) => `awsguard:${id}`),
+        ...(refs.cloudsplaining ?? []).map((id) => `cloudsplaining:${id}`),
     ];
     return {
         name: meta.name,

@@ -2,7 +2,12 @@
 // the function runs and whom it tells when it fails, and the optional parts (the audit
 // principal's governance permission, Microsoft Sentinel's AWS connector path).
 import { type CommonSettings, labTags } from "../../lib/common";
-import type { SettingsReader } from "../../lib/config";
+import type { Setting, SettingsReader } from "../../lib/config";
+import awsRegionTable from "./aws-regions.json";
+import { scheduleProblem } from "./schedule-expression";
+
+/** The commercial partition's regions (stacks/collector/aws-regions.json names its sources). */
+const AWS_REGIONS: Record<string, { name: string; optIn: boolean }> = awsRegionTable.regions;
 
 export interface CollectorArgs {
     stack: string;
@@ -36,17 +41,20 @@ export const MAX_ROTATION_DAYS = 330;
 
 // Commercial regions only: GovCloud and China use other ARN partitions and other Entra and Sentinel endpoints.
 const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
-// EventBridge wants the singular unit for 1 and the plural above it.
-const SCHEDULE = /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\([^)]+\))$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function readCollectorSettings(reader: SettingsReader, common: CommonSettings, stack: string): CollectorArgs {
-    const region = reader.get("collectorAwsRegion").string("a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)", (s) => AWS_REGION.test(s)) ?? "";
+    const regionSetting = reader.get("collectorAwsRegion");
+    let region = regionSetting.string("a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)", (s) => AWS_REGION.test(s)) ?? "";
+    if (region && !Object.hasOwn(AWS_REGIONS, region)) {
+        regionSetting.problem("a commercial AWS region name such as us-east-1 or eu-west-1 (stacks/collector/aws-regions.json lists them; GovCloud and China are not supported)");
+        region = "";
+    }
     const accountSetting = reader.get("collectorAwsAccountId");
     const accountId = typeof accountSetting.value === "string" && accountSetting.value !== "" ? accountSetting.value : undefined;
     if (accountId !== undefined && !/^\d{12}$/.test(accountId)) accountSetting.problem('the 12-digit AWS account the lab may deploy to, or "" for any');
 
-    const schedule = reader.get("collectorSchedule").string("an EventBridge schedule such as rate(1 day), rate(12 hours) or cron(0 6 * * ? *)", (s) => SCHEDULE.test(s)) ?? "";
+    const schedule = readSchedule(reader.get("collectorSchedule"), "an EventBridge schedule such as rate(1 day), rate(12 hours) or cron(0 6 * * ? *)");
 
     return {
         stack,
@@ -64,7 +72,7 @@ export function readCollectorSettings(reader: SettingsReader, common: CommonSett
         entraLogs: {
             enabled: reader.get("collectorEntraLogsEnabled").boolean() ?? false,
             retentionDays: reader.get("collectorEntraLogsRetentionDays").integer(1, 3650) ?? 90,
-            schedule: reader.get("collectorEntraLogsSchedule").string("an EventBridge schedule such as cron(0 4 * * ? *) (a few hours after midnight UTC: the functions export the day before)", (s) => SCHEDULE.test(s)) ?? "",
+            schedule: readSchedule(reader.get("collectorEntraLogsSchedule"), "an EventBridge schedule such as cron(0 4 * * ? *) (a few hours after midnight UTC: the functions export the day before)"),
             keyUsers: reader
                 .get("collectorKeyUsers")
                 .items('a list of IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/Admin"], or [] for whoever runs pulumi up')
@@ -72,4 +80,15 @@ export function readCollectorSettings(reader: SettingsReader, common: CommonSett
                 .filter((u): u is string => u !== undefined),
         },
     };
+}
+
+function readSchedule(setting: Setting, expected: string): string {
+    const text = setting.string(expected);
+    if (text === undefined) return "";
+    const problem = scheduleProblem(text);
+    if (problem) {
+        setting.problem(problem);
+        return "";
+    }
+    return text;
 }

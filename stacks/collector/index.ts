@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuditPrincipal } from "./defender";
 import { EntraLogExport } from "./entra-logs";
 import type { CollectorArgs } from "./config";
+import { QUERIES } from "./access-key-report/queries";
 import { AccessKeyReporter } from "./access-key-report/reporter";
 import { STREAM_NAME, TABLE_NAME } from "./access-key-report/schema";
 import { SentinelConnector } from "./sentinel";
@@ -103,8 +104,13 @@ export class CollectorLab extends pulumi.ComponentResource {
                 table: TABLE_NAME,
                 savedSearches: "AWS access keys older than 90 days; AWS access keys created per day (Logs > Queries > Saved, category 'AWS access keys')",
                 workbook: `AWS access keys (${args.stack}) (Monitor > Workbooks)`,
+                // What labs verify reads: the workspace's id, the searches' ids, the workbook's name.
+                customerId: w.workspace.customerId,
+                savedSearchIds: QUERIES.map((q) => q.id),
+                workbookDisplayName: `AWS access keys (${args.stack})`,
                 query: pulumi.interpolate`az monitor log-analytics query --workspace ${w.workspace.customerId} --analytics-query "${TABLE_NAME} | summarize arg_max(TimeGenerated, *) by RecordId | take 20"`,
             },
+            awsRegion: args.aws.region,
             ingestion: { endpoint: w.ingestionEndpoint, ruleImmutableId: w.rule.immutableId, stream: STREAM_NAME },
             entraApplication: { clientId: w.application.clientId, clientSecretExpires: w.clientSecretExpires, rotatesEveryDays: args.secretRotationDays },
             function: {
@@ -119,6 +125,7 @@ export class CollectorLab extends pulumi.ComponentResource {
             },
             defenderForCloudApps: {
                 user: this.audit.user.name,
+                userArn: this.audit.user.arn,
                 accessKeyId: this.audit.accessKeyId,
                 secretAccessKey: this.audit.secretAccessKey,
                 governance: args.auditGovernance,

@@ -1,9 +1,9 @@
 // The DNS lab's settings: read from Pulumi config, checked as a whole (every problem at
 // once), and turned into typed DnsLabArgs. Defaults follow "DNS in Microsoft Azure – Part 1".
-import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
+import { type CommonSettings, type WindowsSettings, checkImage, labTags } from "../../lib/common";
 import type { Setting, SettingsReader } from "../../lib/config";
 import { type Cidr, azureUsable, freeBlocks, ipText, nthAddress, parseCidr, parseIp } from "../../lib/net";
-import { checkNetworks, isDnsName, isSubnetName } from "../../lib/network-config";
+import { checkNetworks, isDnsName, isSubnetName, vmSubnetNameProblem } from "../../lib/network-config";
 import { DNS_RESOLVER_DELEGATION } from "../../lib/network-rules";
 import type { SubnetSpec } from "../../lib/network";
 
@@ -54,6 +54,8 @@ export interface DnsLabArgs {
     zone: { name: string; registrationVnets: string[]; records: ZoneRecord[] };
     resolver: { inboundSubnet: string; outboundSubnet: string; inboundIp: string };
     forwardingRules: ForwardingRuleSpec[];
+    /** A NAT gateway per VNet so Windows can activate and update (outbound only). */
+    outboundInternet: boolean;
 }
 
 /** The post's VNets: vnet1 with azuredns and azuredns1; vnet2 for the multi-VNet patterns. */
@@ -61,6 +63,9 @@ export const DEFAULT_VNETS = [
     { name: "vnet1", addressSpace: "10.101.0.0/16", subnetPrefix: "10.101.0.0/24", vms: [{ name: "azuredns", ip: "10.101.0.4" }, { name: "azuredns1", ip: "10.101.0.5" }] },
     { name: "vnet2", addressSpace: "10.102.0.0/16", subnetPrefix: "10.102.0.0/24", vms: [{ name: "azuredns2", ip: "10.102.0.4" }] },
 ];
+
+/** Target DNS servers one forwarding rule may have. */
+export const MAX_RULE_TARGETS = 6;
 
 export const SERVER_SUBNET_NAME = "snet-servers";
 export const INBOUND_SUBNET_NAME = "snet-dns-inbound";
@@ -70,6 +75,7 @@ const VNET_FIELDS = ["name", "addressSpace", "subnetPrefix", "subnetName", "vms"
 
 export function readDnsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): DnsLabArgs {
     const pattern = reader.get("dnsPattern").oneOf(DNS_PATTERNS) ?? "azure-provided";
+    checkImage(reader.get("windowsImage"), windows.image, windows);
     const vnetsSetting = reader.get("dnsVnets");
     const vnetItems = vnetsSetting.isSet ? vnetsSetting.items("a list of VNets: [{name, addressSpace, subnetPrefix, vms: [{name, ip}]}], or [] for the post's") : [];
     // Empty (the default): the post's single-VNet example for azure-provided, a second VNet for the others.
@@ -135,10 +141,16 @@ export function readDnsLabSettings(reader: SettingsReader, common: CommonSetting
         windows,
         vnets: drafts.map(({ path: _path, subnetPaths: _paths, ...spec }) => spec),
         peering,
-        zone: { name: zoneName, registrationVnets, records: readRecords(reader.get("dnsZoneRecords")) },
+        zone: { name: zoneName, registrationVnets, records: readRecords(reader.get("dnsZoneRecords"), registeredVmNames(drafts, registrationVnets)) },
         resolver,
         forwardingRules: readForwardingRules(reader.get("dnsForwardingRules"), zoneName),
+        outboundInternet: reader.get("dnsOutboundInternet").boolean() ?? true,
     };
+}
+
+/** Lower-case names of the VMs that auto-register an A record in the zone. */
+function registeredVmNames(vnets: VnetSpec[], registrationVnets: string[]): Set<string> {
+    return new Set(vnets.filter((v) => registrationVnets.includes(v.name)).flatMap((v) => v.vms.map((vm) => vm.name.toLowerCase())));
 }
 
 /** A VNet being read, with the config path of each value so problems can name it. */
@@ -166,7 +178,13 @@ function readVnets(items: Setting[]): Draft[] {
         const addressSpace = item.field("addressSpace").string("an IPv4 CIDR block such as 10.101.0.0/16") ?? "";
         const subnetPrefix = item.field("subnetPrefix").string("the servers' subnet, an IPv4 CIDR block such as 10.101.0.0/24") ?? "";
         const subnetNameSetting = item.field("subnetName");
-        const serverSubnet = subnetNameSetting.isSet ? (subnetNameSetting.string("a subnet name", isSubnetName) ?? SERVER_SUBNET_NAME) : SERVER_SUBNET_NAME;
+        let serverSubnet = SERVER_SUBNET_NAME;
+        if (subnetNameSetting.isSet) {
+            const text = subnetNameSetting.string("a subnet name");
+            const problem = text === undefined ? undefined : vmSubnetNameProblem(text);
+            if (problem) subnetNameSetting.problem(problem);
+            else if (text) serverSubnet = text;
+        }
         const vms = item.field("vms").items("a list of VMs: [{name, ip}]").map((vm) => {
             vm.object("a VM: {name, ip}", ["name", "ip"]);
             return { name: vm.field("name").string("a VM name") ?? "", ip: vm.field("ip").string("a static private IPv4 address") ?? "" };
@@ -193,7 +211,7 @@ function readVnets(items: Setting[]): Draft[] {
     });
 }
 
-function readRecords(setting: Setting): ZoneRecord[] {
+function readRecords(setting: Setting, vmNames: Set<string>): ZoneRecord[] {
     if (!setting.isSet) return [];
     const seen = new Set<string>();
     return setting.items("a list of records: [{name, type, values, ttl}]").map((item) => {
@@ -214,7 +232,15 @@ function readRecords(setting: Setting): ZoneRecord[] {
         if (values.length === 0 && type !== "CNAME") valuesSetting.problem("at least one value");
         // Azure holds one record set per name and type: two entries would fight over it.
         const key = `${name.toLowerCase()}/${type}`;
-        if (name && seen.has(key)) item.field("name").problem(`a name no other ${type} record uses (put all values of one name in one record)`);
+        const nameSetting = item.field("name");
+        if (name && seen.has(key)) nameSetting.problem(`a name no other ${type} record uses (put all values of one name in one record)`);
+        // A CNAME owns its name: DNS allows no other record beside it (RFC 1034 3.6.2), Azure DNS
+        // refuses the second record set, and refuses a CNAME at the zone apex.
+        // learn.microsoft.com/azure/dns/dns-zones-records#cname-records
+        else if (name && type === "CNAME" && name === "@") nameSetting.problem("a name below the zone apex: Azure DNS refuses a CNAME at @ (the apex holds the zone's SOA and NS records)");
+        else if (name && type === "CNAME" && [...seen].some((k) => k.startsWith(`${name.toLowerCase()}/`))) nameSetting.problem("a name no other record uses: a CNAME cannot share its name with another record");
+        else if (name && type !== "CNAME" && seen.has(`${name.toLowerCase()}/CNAME`)) nameSetting.problem(`a name no CNAME record uses: a CNAME cannot share its name with ${type === "A" ? "an" : "a"} ${type} record`);
+        else if (name && type === "CNAME" && vmNames.has(name.toLowerCase())) nameSetting.problem(`a name other than the VM ${name}'s: its A record is registered in the zone, and a CNAME cannot share a name`);
         seen.add(key);
         return { name, type, values: values.filter((v): v is string => v !== undefined), ttl };
     });
@@ -259,8 +285,8 @@ function readForwardingRules(setting: Setting, zoneName: string): ForwardingRule
             domainSetting.problem(domain.toLowerCase() === `${zoneName.toLowerCase()}.` ? `a domain other than the lab zone ${zoneName} (the lab forwards it to the inbound endpoint itself)` : "a domain no other rule forwards");
         }
         domains.add(domain.toLowerCase());
-        const targets = item
-            .field("targets")
+        const targetsSetting = item.field("targets");
+        const targets = targetsSetting
             .items("a list of DNS server addresses such as 192.168.1.10 or 192.168.1.10:53")
             .map((t) => {
                 const text = t.string("a DNS server address such as 192.168.1.10 or 192.168.1.10:53", (s) => {
@@ -272,7 +298,12 @@ function readForwardingRules(setting: Setting, zoneName: string): ForwardingRule
                 return { ip, port: port ? Number(port) : 53 };
             })
             .filter((t): t is { ip: string; port: number } => t !== undefined);
+        // learn.microsoft.com/azure/dns/dns-private-resolver-overview#ruleset-restrictions: 1 to 6 target DNS servers per rule.
+        const list = targetsSetting.parsed();
+        const count = Array.isArray(list) ? list.length : undefined;
+        if (count !== undefined && (count < 1 || count > MAX_RULE_TARGETS)) targetsSetting.problem(`1 to ${MAX_RULE_TARGETS} DNS server addresses (Azure's limit for one forwarding rule)`);
         return { domain, targets };
     });
 }
+
 

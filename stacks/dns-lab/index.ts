@@ -5,7 +5,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LabNetwork } from "../../lib/network";
-import { WindowsVm } from "../../lib/windows-vm";
+import { createOutboundNat } from "../../lib/outbound-nat";
+import { WindowsVm, describeAutoShutdown } from "../../lib/windows-vm";
 import type { DnsLabArgs, VnetSpec } from "./config";
 import { AZURE_DNS, configureForwarders } from "./forwarders";
 import { type VmOutput, describeVms, nameChecks } from "./outputs";
@@ -41,6 +42,7 @@ export class DnsLab extends pulumi.ComponentResource {
         this.adminPassword = pulumi.secret(password.result);
 
         for (const vnet of args.vnets) {
+            const nat = args.outboundInternet ? createOutboundNat(`ng-dns-${vnet.name}`, { resourceGroupName: this.resourceGroup.name, location: args.location, tags: args.tags }, this) : undefined;
             this.networks[vnet.name] = new LabNetwork(
                 vnet.name,
                 {
@@ -49,6 +51,7 @@ export class DnsLab extends pulumi.ComponentResource {
                     addressSpace: vnet.addressSpace,
                     subnets: vnet.subnets,
                     dnsServers: vnetDnsServers(args, vnet),
+                    natGatewayId: nat?.id,
                     rdpSourceCidr: args.windows.rdpSourceCidr,
                     tags: args.tags,
                 },
@@ -99,6 +102,9 @@ export class DnsLab extends pulumi.ComponentResource {
                 break;
         }
 
+        // Last: each VM's auto-shutdown, after its final step.
+        for (const vm of Object.values(this.vms)) vm.scheduleShutdown();
+
         const vms: pulumi.Output<VmOutput[]> = describeVms(args, this.vms);
         this.outputs = {
             pattern: args.pattern,
@@ -111,6 +117,7 @@ export class DnsLab extends pulumi.ComponentResource {
             resolverInboundIp: resolverIp,
             vms,
             checks: vms.apply((v) => nameChecks(args, v)),
+            autoShutdown: describeAutoShutdown(args.windows.autoShutdown, [{ resourceGroup: rgName, vms: args.vnets.flatMap((v) => v.vms.map((vm) => vm.name)) }]),
         };
         this.registerOutputs({ outputs: this.outputs });
     }

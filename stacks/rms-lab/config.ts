@@ -1,10 +1,11 @@
 // The RMS lab's settings: two AD forests (the post's legacy jog.local and modern
 // geekintheweeds.com labs), each in its own resource group and VNet, their VPN tunnels to the
 // home lab, and optional Entra ID users. Read from Pulumi config and checked as a whole.
-import { type CommonSettings, type WindowsSettings, labTags } from "../../lib/common";
+import { type CommonSettings, type WindowsSettings, checkImage, labTags } from "../../lib/common";
 import { type Problems, Setting, type SettingsReader } from "../../lib/config";
-import { type Cidr, freeBlocks, parseCidr, parseIp } from "../../lib/net";
-import { type NetworkDraft, checkNetworks, isDnsName } from "../../lib/network-config";
+import { azureRegion, zonalRegions } from "../../lib/azure-facts";
+import { type Cidr, freeBlocks, isPublicUnicast, parseCidr } from "../../lib/net";
+import { type NetworkDraft, checkNetworks, isDnsName, reservedProblem } from "../../lib/network-config";
 import type { SubnetSpec } from "../../lib/network";
 import { VPN_SKUS, type VpnSku } from "../../lib/vpn-gateway";
 import type { ImageReference } from "../../lib/windows-vm";
@@ -71,9 +72,9 @@ export const DEFAULT_FORESTS = [
         addressSpace: "10.120.0.0/16",
         subnetPrefix: "10.120.0.0/24",
         gatewaySubnetPrefix: "10.120.255.0/27",
-        // Entra Connect v2 supports Windows Server 2016 to 2022, not 2025. 2022 images now live in
-        // their own offer, windowsserver2022.
-        windowsImage: "MicrosoftWindowsServer:windowsserver2022:2022-datacenter-azure-edition:latest",
+        // Entra Connect v2 supports Windows Server 2016 to 2022, not 2025. The standard URN of
+        // Windows Server 2022 Azure Edition (learn.microsoft.com/azure/virtual-machines/windows/quick-create-powershell).
+        windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest",
         servers: [
             { name: "gitw-dc1", ip: "10.120.0.4", roles: ["dc", "adcs"] },
             { name: "gitw-rms1", ip: "10.120.0.5", roles: ["rms", "sql"] },
@@ -90,22 +91,40 @@ interface Draft extends ForestSpec, NetworkDraft {}
 export function readRmsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): RmsLabArgs {
     const forestsSetting = reader.get("rmsLabs");
     const items = forestsSetting.isSet ? forestsSetting.items("a list of labs: [{name, domain, netbios, addressSpace, subnetPrefix, gatewaySubnetPrefix, windowsImage, servers}], or [] for the post's") : [];
-    const forests = items.length ? items.map(readForest) : DEFAULT_FORESTS.map((f, i) => readForest(new Setting(`${forestsSetting.path}[${i}]`, f, reader.problems)));
+    const forestSettings = items.length ? items : DEFAULT_FORESTS.map((f, i) => new Setting(`${forestsSetting.path}[${i}]`, f, reader.problems));
+    const forests = forestSettings.map(readForest);
+    forests.forEach((f, i) => {
+        if (f.image.publisher) checkImage(forestSettings[i].field("windowsImage"), f.image, windows);
+    });
 
     const vpnEnabled = reader.get("rmsVpnEnabled").boolean() ?? true;
+    const region = common.location ? azureRegion(common.location) : undefined;
+    if (vpnEnabled && region && !region.availabilityZones) {
+        // AZ gateway SKUs and their zone-redundant public IPs need zones; non-AZ SKUs can no longer be created.
+        reader.problems.add(
+            reader.get("location").path,
+            common.location,
+            `a region with availability zones while rmsVpnEnabled is true (such as ${zonalRegions(common.location).join(", ")}): ${region.displayName} has none, and VPN gateways now need AZ SKUs (VpnGw1AZ-VpnGw5AZ) with zone-redundant public IPs; or set rmsVpnEnabled false`,
+        );
+    }
     const sku = reader.get("rmsVpnSku").oneOf(VPN_SKUS) ?? "VpnGw1AZ";
     const homeSpacesSetting = reader.get("rmsHomeAddressSpaces");
     const homeSpaces = homeSpacesSetting.items("a list of the home lab's networks, e.g. [192.168.0.0/16]").map((s) => {
         const text = s.string("an IPv4 CIDR block such as 192.168.0.0/16") ?? "";
         const parsed = parseCidr(text);
         if (text && "error" in parsed) s.problem(parsed.error);
+        else if (text && !("error" in parsed) && reservedProblem(parsed)) s.problem(reservedProblem(parsed) ?? "");
         return text;
     });
+    // A route-based tunnel without BGP routes only the local network gateway's prefixes: none means no route home.
+    if (vpnEnabled && homeSpacesSetting.isSet && Array.isArray(homeSpacesSetting.parsed()) && homeSpaces.length === 0) {
+        homeSpacesSetting.problem("at least one home network for the tunnels to route to, e.g. [192.168.0.0/16] (or set rmsVpnEnabled false)", []);
+    }
     const homeIpSetting = reader.get("rmsHomePublicIp");
     const homePublicIp = typeof homeIpSetting.value === "string" ? homeIpSetting.value : "";
     if (vpnEnabled) {
         if (!homePublicIp) homeIpSetting.problem("the public IPv4 address of your home router, for the site-to-site VPN (or set rmsVpnEnabled false)", undefined);
-        else if (parseIp(homePublicIp) === undefined || isPrivate(homePublicIp)) homeIpSetting.problem("a public IPv4 address such as 203.0.113.10 (your router's address on the Internet)");
+        else if (!isPublicUnicast(homePublicIp)) homeIpSetting.problem("a public unicast IPv4 address such as 203.0.113.10 (your router's address on the Internet; private, loopback, link-local, multicast and reserved addresses cannot end a tunnel)");
     }
     const { setting: sharedKeySetting, value: sharedKey, placeholder } = reader.secret("rmsVpnSharedKey");
     if (sharedKey !== undefined && !placeholder && !/^[\x21-\x7e]{8,128}$/.test(sharedKey)) sharedKeySetting.problem("8 to 128 printable ASCII characters without spaces");
@@ -131,11 +150,37 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
     const tenantDomainSetting = reader.get("rmsTenantDomain");
     const tenantDomain = typeof tenantDomainSetting.value === "string" ? tenantDomainSetting.value : "";
     if (tenantEnabled && !isDnsName(tenantDomain)) tenantDomainSetting.problem("a domain of your Entra tenant such as contoso.onmicrosoft.com (users are created as <name>@<domain>)", tenantDomain || undefined);
-    const users = reader
-        .get("rmsTenantUsers")
+    // Entra compares user principal names without regard to case: alice and Alice are one user
+    // (and one Pulumi resource name), so the second would fail the deployment.
+    const userNames = new Map<string, string>();
+    const usersSetting = reader.get("rmsTenantUsers");
+    const users = usersSetting
         .items("a list of user names such as [aip-admin, alice]")
-        .map((s) => s.string("a user name: letters, digits, '.', '-' or '_'", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)))
+        .map((s) => {
+            const name = s.string("a user name: letters, digits, '.', '-' or '_'", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v));
+            if (name === undefined) return undefined;
+            const other = userNames.get(name.toLowerCase());
+            if (other !== undefined) {
+                s.problem(`a user name no other entry has, ignoring case (${other} is the same Entra user)`);
+                return undefined;
+            }
+            userNames.set(name.toLowerCase(), name);
+            return name;
+        })
         .filter((u): u is string => u !== undefined);
+    if (tenantEnabled && Array.isArray(usersSetting.parsed()) && (usersSetting.parsed() as unknown[]).length === 0) {
+        usersSetting.problem("at least one user name: the first is made the AIP super user, so the group needs one", []);
+    }
+
+    const outboundSetting = reader.get("rmsOutboundInternet");
+    const outboundInternet = outboundSetting.boolean() ?? true;
+    // Install-SqlExpress.ps1 downloads the installer and its media from Microsoft; without the NAT
+    // gateway a lab subnet has no way out (defaultOutboundAccess is off), the download retries for
+    // 15 minutes and AD RMS, which needs the database, is never installed.
+    const sqlServers = forests.flatMap((f) => f.servers.filter((s) => s.roles.includes("sql")).map((s) => s.name));
+    if (!outboundInternet && sqlServers.length) {
+        outboundSetting.problem(`true while a forest has a sql server (${sqlServers.join(", ")}): SQL Server Express's installer downloads from the Internet, and without the NAT gateway the servers' subnet has no outbound path`, false);
+    }
 
     return {
         location: common.location,
@@ -145,7 +190,7 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
         forests: forests.map(({ path: _p, subnetPaths: _s, hosts: _h, ...spec }) => spec),
         vpn: { enabled: vpnEnabled, sku, home: { publicIp: homePublicIp, addressSpaces: homeSpaces }, sharedKey },
         forestTrust: reader.get("rmsForestTrust").boolean() ?? true,
-        outboundInternet: reader.get("rmsOutboundInternet").boolean() ?? true,
+        outboundInternet,
         bastionSubnet,
         tenant: { enabled: tenantEnabled, domain: tenantDomain, users },
     };
@@ -203,20 +248,14 @@ function checkForests(forests: Draft[], problems: Problems): void {
         const withRole = (role: Role) => f.servers.filter((s) => s.roles.includes(role));
         if (withRole("dc").length !== 1) problems.add(`${f.path}.servers`, f.servers.map((s) => `${s.name}:${s.roles.join("+")}`), "exactly one server with the dc role (it creates the forest)");
         for (const [i, s] of f.servers.entries()) {
+            // Promotion names the domain's NetBIOS name; a computer already answering to it breaks the DC promotion.
+            if (s.name && f.netbios && s.name.toUpperCase() === f.netbios.toUpperCase()) problems.add(`${f.path}.servers[${i}].name`, s.name, `a name other than the domain's NetBIOS name ${f.netbios} (domain controller promotion fails when a computer has it)`);
             if (s.roles.includes("adcs") && !s.roles.includes("dc")) problems.add(`${f.path}.servers[${i}].roles`, s.roles, "adcs on the dc server (the enterprise root CA lives on the domain controller)");
             if (s.roles.includes("aadc") && /2025/.test(f.image.sku)) problems.add(`${f.path}.windowsImage`, `${f.image.publisher}:${f.image.offer}:${f.image.sku}:${f.image.version}`, "a Windows Server 2016 to 2022 image: Entra Connect does not support 2025");
         }
         if (withRole("rms").length > 1) problems.add(`${f.path}.servers`, withRole("rms").map((s) => s.name), "one server with the rms role (the lab runs a single-server AD RMS cluster)");
         if (withRole("rms").length === 1 && withRole("sql").length !== 1) problems.add(`${f.path}.servers`, withRole("sql").map((s) => s.name), "exactly one server with the sql role: AD RMS keeps its configuration and cluster key in SQL Server Express");
     }
-}
-
-function isPrivate(ip: string): boolean {
-    return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].some((c) => {
-        const block = parseCidr(c) as Cidr;
-        const value = parseIp(ip);
-        return value !== undefined && value >= block.first && value <= block.last;
-    });
 }
 
 export { SERVER_SUBNET };

@@ -14,6 +14,8 @@ import * as random from "@pulumi/random";
 import type { WindowsSettings } from "../../lib/common";
 import { LabNetwork } from "../../lib/network";
 import { VpnGateway, type VpnSku } from "../../lib/vpn-gateway";
+import { zoneRedundant } from "../../lib/azure-facts";
+import { createOutboundNat } from "../../lib/outbound-nat";
 import { WindowsVm } from "../../lib/windows-vm";
 import type { ForestSpec, Role, ServerSpec } from "./config";
 import { script } from "./scripts";
@@ -55,6 +57,8 @@ export class AdForest extends pulumi.ComponentResource {
     /** Every step by `<server>/<step>`, e.g. `jog-dc1/promote-dc`. */
     readonly steps: Record<string, compute.VirtualMachineRunCommandByVirtualMachine> = {};
     readonly rmsClusterUrl?: string;
+    /** The enterprise root CA's common name, when the DC runs AD CS. */
+    readonly caCommonName?: string;
     /** The AD RMS service account's and cluster key's passwords (secret), when the forest runs AD RMS. */
     rmsServicePassword?: pulumi.Output<string>;
     rmsClusterKeyPassword?: pulumi.Output<string>;
@@ -73,21 +77,9 @@ export class AdForest extends pulumi.ComponentResource {
         this.safeModePassword = pulumi.secret(this.password("dsrm-password"));
         this.adminUser = `${spec.netbios}\\${args.windows.adminUsername}`;
         this.dc = spec.servers.find((s) => s.roles.includes("dc"))!;
+        if (this.dc.roles.includes("adcs")) this.caCommonName = `${spec.netbios}-ROOT-CA`;
 
-        let natGatewayId: pulumi.Output<string> | undefined;
-        if (args.outboundInternet) {
-            const natIp = new network.PublicIPAddress(
-                `pip-ng-rms-${spec.name}`,
-                { ...common, publicIpAddressName: `pip-ng-rms-${spec.name}`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" },
-                parent,
-            );
-            // Outbound only: a NAT gateway accepts no connection from the Internet.
-            natGatewayId = new network.NatGateway(
-                `ng-rms-${spec.name}`,
-                { ...common, natGatewayName: `ng-rms-${spec.name}`, sku: { name: "Standard" }, publicIpAddresses: [{ id: natIp.id }], idleTimeoutInMinutes: 4 },
-                parent,
-            ).id;
-        }
+        const natGatewayId = args.outboundInternet ? createOutboundNat(`ng-rms-${spec.name}`, { ...common, location: args.location }, this).id : undefined;
 
         this.network = new LabNetwork(
             `vnet-rms-${spec.name}`,
@@ -130,7 +122,7 @@ export class AdForest extends pulumi.ComponentResource {
         if (args.bastion) {
             const bastionIp = new network.PublicIPAddress(
                 `pip-bas-rms-${spec.name}`,
-                { ...common, publicIpAddressName: `pip-bas-rms-${spec.name}`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" },
+                { ...common, publicIpAddressName: `pip-bas-rms-${spec.name}`, sku: { name: "Standard" }, publicIPAllocationMethod: "Static", zones: zoneRedundant(args.location) },
                 parent,
             );
             this.bastion = new network.BastionHost(
@@ -191,8 +183,8 @@ export class AdForest extends pulumi.ComponentResource {
                 DomainName: spec.domain,
                 ...domainAdmin,
                 ConditionalForwarders: args.forwardTo.map((f) => `${f.zone}=${f.ip}`).join(";"),
-                InstallCertificateAuthority: this.dc.roles.includes("adcs") ? "true" : "false",
-                CaCommonName: `${spec.netbios}-ROOT-CA`,
+                InstallCertificateAuthority: this.caCommonName ? "true" : "false",
+                CaCommonName: this.caCommonName ?? `${spec.netbios}-ROOT-CA`,
                 RmsServiceAccount: rms ? RMS_SERVICE_ACCOUNT : "",
             },
             protectedParameters: { AdminPassword: this.adminPassword, ...(rmsServicePassword ? { RmsServicePassword: rmsServicePassword } : {}) },

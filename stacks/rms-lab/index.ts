@@ -6,6 +6,7 @@
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { describeAutoShutdown } from "../../lib/windows-vm";
 import type { RmsLabArgs } from "./config";
 import { AdForest } from "./forest";
 import { script } from "./scripts";
@@ -19,6 +20,8 @@ export class RmsLab extends pulumi.ComponentResource {
     /** The tunnels' keys as configured (secret), one per forest. */
     private readonly sharedKeys: Array<pulumi.Output<string>> = [];
     readonly tenant?: TenantUsers;
+    /** Each VNet's peering names, by forest (what labs verify lists). */
+    private readonly peeringNames = new Map<AdForest, string[]>();
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
     constructor(name: string, args: RmsLabArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -53,6 +56,8 @@ export class RmsLab extends pulumi.ComponentResource {
             }
         }
         if (args.forestTrust) this.createTrusts(args, peerings);
+        // Last: each VM's auto-shutdown, after its final step (the trusts run on the first DC).
+        for (const forest of this.forests) for (const vm of Object.values(forest.servers)) vm.scheduleShutdown();
         if (args.tenant.enabled) this.tenant = new TenantUsers("tenant", { domain: args.tenant.domain, users: args.tenant.users }, { parent: this });
 
         this.outputs = this.describe(args);
@@ -65,6 +70,7 @@ export class RmsLab extends pulumi.ComponentResource {
         for (const from of this.forests) {
             for (const to of this.forests.filter((f) => f !== from)) {
                 const peeringName = `peer-${from.spec.name}-to-${to.spec.name}`;
+                this.peeringNames.set(from, [...(this.peeringNames.get(from) ?? []), peeringName]);
                 all.push(
                     new network.VirtualNetworkPeering(
                         peeringName,
@@ -116,7 +122,7 @@ export class RmsLab extends pulumi.ComponentResource {
                 `az vm run-command invoke --resource-group rg-rms-${forest.spec.name}-${args.stack} --name ${server} --command-id RunPowerShellScript --scripts "Get-Content C:\\ProgramData\\Labs\\rms-lab.log -Tail 20"`,
             ].filter(Boolean);
         return {
-            forests: this.forests.map((f) => ({
+            forests: this.forests.map((f, i) => ({
                 name: f.spec.name,
                 domain: f.spec.domain,
                 netbios: f.spec.netbios,
@@ -126,7 +132,13 @@ export class RmsLab extends pulumi.ComponentResource {
                 rmsClusterUrl: f.rmsClusterUrl,
                 servers: f.spec.servers.map((s) => ({ name: s.name, roles: s.roles, privateIp: s.ip, fqdn: `${s.name}.${f.spec.domain}`, reach: reach(f, s.name, s.ip) })),
                 vpnGatewayPublicIp: f.gateway?.publicIp.ipAddress,
+                // What labs verify reads: the VNet and its peerings, the tunnel, the CA.
+                vnet: f.network.vnet.name,
+                peerings: this.peeringNames.get(f) ?? [],
+                vpnConnection: this.connections[i]?.name,
+                certificateAuthority: f.caCommonName,
             })),
+            forestTrust: args.forestTrust,
             // Secret, apart from the rest so `pulumi stack output rms-lab` shows everything else.
             adminPasswords: pulumi.secret(pulumi.all(this.forests.map((f) => f.adminPassword)).apply((p) => Object.fromEntries(this.forests.map((f, i) => [f.adminUser, p[i]])))),
             safeModePasswords: pulumi.secret(pulumi.all(this.forests.map((f) => f.safeModePassword)).apply((p) => Object.fromEntries(this.forests.map((f, i) => [f.spec.domain, p[i]])))),
@@ -148,6 +160,7 @@ export class RmsLab extends pulumi.ComponentResource {
             ),
             tenantUsers: this.tenant?.userPrincipalNames,
             tenantUserPasswords: this.tenant?.passwords,
+            autoShutdown: describeAutoShutdown(args.windows.autoShutdown, this.forests.map((f) => ({ resourceGroup: `rg-rms-${f.spec.name}-${args.stack}`, vms: f.spec.servers.map((s) => s.name) }))),
             entraConnect: "The Entra Connect installer needs a signed-in download from the Entra admin center: see C:\\EntraConnect\\README.txt on the aadc server.",
         };
     }

@@ -16,7 +16,9 @@ export const SCRIPT_NAMES = [
     "Prepare-EntraConnect",
     "New-ForestTrust",
 ] as const;
-export type ScriptName = (typeof SCRIPT_NAMES)[number];
+/** The scripts labs verify runs on the servers (read-only checks). */
+export const VERIFY_SCRIPT_NAMES = ["Test-LabServer"] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number] | (typeof VERIFY_SCRIPT_NAMES)[number];
 
 const cache = new Map<ScriptName, string>();
 

@@ -12,8 +12,8 @@ import { classify, expand } from "../../policies/iam/analyzer";
 import { AUDIT_GOVERNANCE_ACTIONS, AUDIT_READ_ACTIONS } from "../../stacks/collector/defender";
 import { toRecord } from "../../stacks/collector/access-key-report/function/record";
 import { QUERIES } from "../../stacks/collector/access-key-report/queries";
-import { COLUMNS, STREAM_NAME, TABLE_NAME } from "../../stacks/collector/access-key-report/schema";
-import { SENTINEL_OIDC } from "../../stacks/collector/sentinel/index";
+import { COLUMNS, STREAM_NAME, TABLE_NAME, tableColumnType } from "../../stacks/collector/access-key-report/schema";
+import { SENTINEL_OIDC } from "../../stacks/collector/sentinel";
 import { MONITORING_METRICS_PUBLISHER } from "../../stacks/collector/access-key-report/workspace";
 import { ROOT, acceptsTags, input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
 
@@ -51,8 +51,10 @@ describe("collector: the lab as configured for dev", () => {
         const columns = input<Array<{ name: string; type: string }>>(table, "schema.columns").map((c) => `${c.name}:${c.type}`);
         const rule = one(plan, "azure-native:monitor:DataCollectionRule", "dcr-collector");
         const stream = input<Array<{ name: string; type: string }>>(rule, `streamDeclarations.${STREAM_NAME}.columns`).map((c) => `${c.name}:${c.type}`);
-        expect(columns).toEqual(stream);
-        expect(columns).toEqual(COLUMNS.map((c) => `${c.name}:${c.type}`));
+        // The same columns; the table spells types in ARM's casing (dateTime), the stream in the DCR's (datetime).
+        expect(columns).toEqual(COLUMNS.map((c) => `${c.name}:${tableColumnType(c.type)}`));
+        expect(stream).toEqual(COLUMNS.map((c) => `${c.name}:${c.type}`));
+        expect(columns.map((c) => c.toLowerCase())).toEqual(stream.map((c) => c.toLowerCase()));
         const used = toRecord({
             user: { UserName: "alice", Arn: "arn:aws:iam::123456789012:user/alice", UserId: "AIDA", Path: "/", CreateDate: new Date() },
             key: { AccessKeyId: "AKIAABCDEFGHIJKLWXYZ", CreateDate: new Date("2025-01-01T00:00:00Z"), Status: "Active", UserName: "alice" },
@@ -200,7 +202,7 @@ describe("collector: the lab as configured for dev", () => {
     it("builds every AWS resource with the lab's provider, which tags them and stays in the configured region", () => {
         const provider = one(plan, "pulumi:providers:aws", "collector-aws");
         expect(input(provider, "region")).toBe("us-east-1");
-        expect(JSON.parse(String(input(provider, "defaultTags")))).toEqual({ tags: { lab: "collector", owner: "lab-user@example.com", expires: "2026-12-31" } });
+        expect(JSON.parse(String(input(provider, "defaultTags")))).toEqual({ tags: { lab: "collector", owner: "lab-user@example.com", expires: "2027-12-31" } });
         for (const r of plan.resources.filter((x) => x.type.startsWith("aws:"))) expect({ r: r.name, provider: r.provider?.startsWith(provider.urn) }).toEqual({ r: r.name, provider: true });
     });
 
@@ -208,7 +210,7 @@ describe("collector: the lab as configured for dev", () => {
         for (const r of plan.resources.filter((x) => x.custom && x.type.startsWith("azure-native:") && acceptsTags(x.type))) {
             const tags = input<Record<string, string> | Array<{ name: string; value: string }>>(r, "tags");
             const map = Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.name, t.value])) : tags;
-            expect({ r: r.name, tags: map }).toEqual({ r: r.name, tags: { lab: "collector", owner: "lab-user@example.com", expires: "2026-12-31" } });
+            expect({ r: r.name, tags: map }).toEqual({ r: r.name, tags: { lab: "collector", owner: "lab-user@example.com", expires: "2027-12-31" } });
         }
     });
 

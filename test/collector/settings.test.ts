@@ -53,11 +53,12 @@ describe("collector settings", () => {
         ["an account id that is not 12 digits", { collectorAwsAccountId: "12345" }, ['labs:collectorAwsAccountId = "12345": expected the 12-digit AWS account the lab may deploy to, or "" for any']],
         ["retention under Azure's 30 days", { collectorRetentionDays: 7 }, ["labs:collectorRetentionDays = 7: expected a whole number from 30 to 730"]],
         ["a rotation period that would outlive a year", { collectorSecretRotationDays: 400 }, ["labs:collectorSecretRotationDays = 400: expected a whole number from 7 to 330"]],
-        ...["every day", "rate(0 days)", "rate(1 days)", "rate(5 day)"].map((schedule) => [
-            `the schedule ${schedule}, which EventBridge refuses`,
-            { collectorSchedule: schedule },
-            [`labs:collectorSchedule = "${schedule}": expected an EventBridge schedule such as rate(1 day), rate(12 hours) or cron(0 6 * * ? *)`],
-        ]),
+        ...[
+            ["every day", "an EventBridge schedule, rate(...) or cron(...), such as rate(1 day) or cron(0 6 * * ? *)"],
+            ["rate(0 days)", "rate(<whole number> <unit>) such as rate(1 day) or rate(12 hours), units minute(s), hour(s), day(s)"],
+            ["rate(1 days)", "rate(1 day): EventBridge wants the singular unit for 1"],
+            ["rate(5 day)", "rate(5 days): EventBridge wants the plural unit above 1"],
+        ].map(([schedule, expected]) => [`the schedule ${schedule}, which EventBridge refuses`, { collectorSchedule: schedule }, [`labs:collectorSchedule = "${schedule}": expected ${expected}`]]),
         ["too many parallel IAM calls", { collectorIamConcurrency: 500 }, ["labs:collectorIamConcurrency = 500: expected a whole number from 1 to 50"]],
     ] as Array<[string, Record<string, unknown>, string[]]>)("refuse %s", (_case, settings, expected) => {
         expect(problems({ labs: ["collector"], ...settings })).toEqual(expected);

@@ -10,7 +10,7 @@ import { costCommand } from "../../cli/commands/cost";
 import { estimate, totals } from "../../cli/cost/estimate";
 import { HOURS_PER_MONTH, loadPrices, PRICE_FILE } from "../../cli/cost/price-table";
 import { costByLab, labsOf } from "../../cli/cost/report";
-import { type RetailItem, pick, refreshAzurePrices, retailFilter } from "../../cli/cost/refresh";
+import { type RetailItem, pick, refreshAzurePrices, retailFilter, windowsVmSizes } from "../../cli/cost/refresh";
 import { evaluateInChild } from "../../cli/engine/fork";
 import type { Plan } from "../../cli/engine/plan";
 import { LABS_CLI, ROOT, planLab } from "../support";
@@ -114,9 +114,21 @@ describe("refreshing the table from the Azure Retail Prices API", () => {
         expect(result.table.azure.items["vm/Standard_B2s/windows"].price).toBe(0.0512);
         expect(result.table.azure.takenOn).toBe("2026-12-01");
         expect(result.notFound.map((n) => n.id)).toContain("vpnGateway/VpnGw1AZ");
-        expect(asked.length).toBe(Object.values(prices.azure.items).filter((i) => i.query).length);
+        // Every entry with a query, and each size of the VM size table the price table lacks.
+        const newSizes = windowsVmSizes().filter((size) => !prices.azure.items[`vm/${size}/windows`]);
+        expect(newSizes.length).toBeGreaterThan(50);
+        expect(asked.length).toBe(Object.values(prices.azure.items).filter((i) => i.query).length + newSizes.length);
+        expect(result.added).toEqual([]);
         // The table passed in is left alone.
         expect(prices.azure.items["vm/Standard_B2s/windows"].price).toBe(0.0496);
+    });
+
+    it("adds a price for a size of the VM size table the price table lacks", async () => {
+        const d2as: RetailItem[] = [{ retailPrice: 0.188, unitOfMeasure: "1 Hour", meterName: "D2as v5", productName: "Virtual Machines Dasv5 Series Windows", skuName: "D2as v5", type: "Consumption" }];
+        const fetchJson = async (url: string) => ({ Items: decodeURIComponent(url).includes("armSkuName eq 'Standard_D2as_v5'") ? d2as : [], NextPageLink: null });
+        const result = await refreshAzurePrices(prices, fetchJson, "2026-12-01", ["Standard_D2as_v5"]);
+        expect(result.added).toEqual(["vm/Standard_D2as_v5/windows"]);
+        expect(result.table.azure.items["vm/Standard_D2as_v5/windows"]).toMatchObject({ unit: "hour", price: 0.188, query: { armSkuName: "Standard_D2as_v5", productNameContains: "Windows" } });
     });
 
     it("says so, and changes nothing, without network", async () => {

@@ -35,7 +35,7 @@ describe("dns-lab defaults", () => {
                 ],
             },
         ]);
-        expect(args.tags).toEqual({ lab: "dns-lab", owner: "lab-user@example.com", expires: "2026-12-31" });
+        expect(args.tags).toEqual({ lab: "dns-lab", owner: "lab-user@example.com", expires: "2027-12-31" });
         expect(args.windows).toMatchObject({ size: "Standard_B2s", adminUsername: "labadmin", autoShutdown: { time: "1900", timeZone: "UTC" }, rdpSourceCidr: undefined });
     });
 
@@ -150,7 +150,7 @@ describe("dns-lab configuration problems: one line each, naming the setting, the
         expect(problems({ dnsVnets: [{ ...VNET1, subnets: [{ name: "snet-servers", addressPrefix: "10.101.1.0/24" }] }] })).toEqual([
             'labs:dnsVnets[0].subnets[0].name = "snet-servers": expected a subnet name no other subnet of vnet1 uses',
         ]);
-        expect(problems({ dnsVnets: [{ ...VNET1, subnetName: "bad name!" }] })).toEqual(['labs:dnsVnets[0].subnetName = "bad name!": expected a subnet name']);
+        expect(problems({ dnsVnets: [{ ...VNET1, subnetName: "bad name!" }] })).toEqual(["labs:dnsVnets[0].subnetName = \"bad name!\": expected a subnet name: 2-80 letters, digits, '_', '.' or '-', starting with a letter or digit"]);
     });
 
     it("a hub too small to hold the resolver's subnets", () => {

@@ -6,5 +6,6 @@ export const DNS_LAB: LabExpectations = {
     resourceGroups: ["rg-dns-lab-dev"],
     secretOutputs: ["dns-lab.adminPassword"],
     plainOutputs: ["dns-lab.vms"],
+    publicIps: /^pip-ng-dns-vnet\d$/,
     imageOf: () => ({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter-azure-edition", version: "latest" }),
 };

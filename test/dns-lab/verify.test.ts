@@ -1,10 +1,9 @@
-// `npm run verify` up to the cloud boundary: the Run Command calls it makes for a stack's
-// outputs, how it reads their answers, and what it tells the user.
+// `labs verify` for the DNS lab, up to the Azure CLI: one Run Command per VM with every name
+// that VM must resolve, read back and graded, through a fake az on PATH.
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type Exec, realExec, verifyCommand } from "../../cli/commands/verify";
-import { UserError } from "../../cli/engine/errors";
-import { azArgs, gradeRunCommandOutput, probesFromOutputs, resolveScript } from "../../stacks/dns-lab/verify";
+import { RESOLVE_SCRIPT, namesParameter } from "../../stacks/dns-lab/verify";
+import { SIGNED_IN, fakeClis, row, runCommandAnswer, stackOutputs, verify } from "../verify/harness";
 
 const OUTPUTS = {
     "dns-lab": {
@@ -17,85 +16,63 @@ const OUTPUTS = {
     },
 };
 
-function runCommandAnswer(lines: string[]): string {
-    return JSON.stringify({ value: [{ code: "ComponentStatus/StdOut/succeeded", message: lines.join("\n") }, { code: "ComponentStatus/StdErr/succeeded", message: "" }] });
-}
+const vmAnswer = (vm: string, lines: string[]) => ({ cli: "az" as const, command: "vm run-command invoke", where: { "--name": vm }, answers: [runCommandAnswer(lines)] });
 
-describe("the Run Command calls", () => {
-    it("make one call per VM with every name that VM must resolve", () => {
-        const probes = probesFromOutputs(OUTPUTS);
-        expect(probes.map((p) => [p.vm, p.checks.length])).toEqual([
-            ["azuredns", 1],
-            ["azuredns1", 2],
-        ]);
-        expect(azArgs(probes[1], "/tmp/x/azuredns1.ps1")).toEqual([
-            "vm", "run-command", "invoke", "--resource-group", "rg-dns-lab-dev", "--name", "azuredns1", "--command-id", "RunPowerShellScript", "--scripts", "@/tmp/x/azuredns1.ps1", "--output", "json",
-        ]);
-        expect(probes[1].script).toBe(resolveScript(["azuredns.abc.bx.internal.cloudapp.net", "app.dnslab.internal"]));
-        expect(probes[1].script).toContain("foreach ($n in @('azuredns.abc.bx.internal.cloudapp.net','app.dnslab.internal'))");
-        expect(probes[1].script).toContain("Resolve-DnsName -Name $n -Type A -DnsOnly");
+describe("dns-lab verify", () => {
+    it("runs one Run Command per VM with that VM's names in its script, passes the right address and fails a wrong one, an error and a silence", async () => {
+        const fakes = fakeClis({
+            rules: [
+                stackOutputs(OUTPUTS),
+                ...SIGNED_IN,
+                vmAnswer("azuredns1", ["RESOLVE|azuredns.abc.bx.internal.cloudapp.net|10.101.0.4|"]),
+                vmAnswer("azuredns", ["RESOLVE|azuredns1.abc.bx.internal.cloudapp.net||DNS name does not exist"]),
+            ],
+        });
+        const run = await verify(fakes);
+        expect(run.code).toBe(1);
+        expect(row(run.out, "dns-lookup", "azuredns1 -> azuredns.abc")).toMatch(/^pass .*10\.101\.0\.4\s+10\.101\.0\.4$/);
+        expect(row(run.out, "dns-lookup", "azuredns -> azuredns1.abc")).toMatch(/^FAIL .*DNS name does not exist$/);
+        expect(row(run.out, "dns-lookup", "app.dnslab.internal")).toMatch(/^FAIL .*no answer from the VM/);
+        expect(run.out).toContain("2 of 3 checks failed.");
+        const invokes = fakes.calls().filter((c) => c.command === "vm run-command invoke");
+        expect(invokes.map((c) => c.options["--name"]).sort()).toEqual(["azuredns", "azuredns1"]);
+        const azuredns1 = invokes.find((c) => c.options["--name"] === "azuredns1")!;
+        expect(azuredns1.options["--parameters"]).toEqual(["Names=azuredns.abc.bx.internal.cloudapp.net,app.dnslab.internal"]);
+        const script = fs.readFileSync((azuredns1.options["--scripts"] as string[])[0].slice(1), "utf8");
+        expect(script).toBe(RESOLVE_SCRIPT);
+        expect(script).toContain("Resolve-DnsName -Name $n -Type A -DnsOnly -QuickTimeout");
+        expect(script).toMatch(/param\(\s*\[Parameter\(Mandatory = \$true\)\] \[string\] \$Names\s*\)/);
     });
 
-    it("refuse to put anything but a DNS name into the script", () => {
-        expect(() => resolveScript(["x'; Remove-Item C:\\ -Recurse; '"])).toThrowError(/not a DNS name/);
+    it("passes when every VM resolves every name it must", async () => {
+        const fakes = fakeClis({
+            rules: [
+                stackOutputs(OUTPUTS),
+                ...SIGNED_IN,
+                vmAnswer("azuredns1", ["RESOLVE|azuredns.abc.bx.internal.cloudapp.net|10.101.0.4|", "RESOLVE|app.dnslab.internal|10.101.0.50,10.101.0.51|"]),
+                vmAnswer("azuredns", ["RESOLVE|azuredns1.abc.bx.internal.cloudapp.net|10.101.0.5|"]),
+            ],
+        });
+        const run = await verify(fakes, { lab: "dns-lab" });
+        expect(run.code).toBe(0);
+        expect(run.out).toContain("All 3 checks passed.");
     });
 
-    it("say what to do when the stack has no dns-lab outputs", () => {
-        expect(() => probesFromOutputs({})).toThrowError(/deploy the dns-lab/);
-    });
-});
-
-describe("reading the answers", () => {
-    const [probe] = probesFromOutputs({ "dns-lab": { ...OUTPUTS["dns-lab"], checks: OUTPUTS["dns-lab"].checks.slice(1) } });
-
-    it("passes a name that resolved to the expected address, fails a wrong one or an error, and a name never answered", () => {
-        expect(gradeRunCommandOutput(probe, runCommandAnswer(["RESOLVE|azuredns.abc.bx.internal.cloudapp.net|10.101.0.4|", "RESOLVE|app.dnslab.internal|10.9.9.9|"])).map((r) => r.pass)).toEqual([true, false]);
-        const failed = gradeRunCommandOutput(probe, runCommandAnswer(["RESOLVE|azuredns.abc.bx.internal.cloudapp.net||DNS name does not exist"]));
-        expect(failed.map((r) => [r.pass, r.error])).toEqual([
-            [false, "DNS name does not exist"],
-            [false, "no answer from the VM (Run Command output did not mention this name)"],
-        ]);
-    });
-});
-
-describe("labs verify", () => {
-    function fakeExec(answers: Record<string, string>): { exec: Exec; calls: string[][] } {
-        const calls: string[][] = [];
-        const exec: Exec = async (command, args) => {
-            calls.push([command, ...args]);
-            if (command === "pulumi") return JSON.stringify(OUTPUTS);
-            return runCommandAnswer([answers[args[6]] ?? ""]);
-        };
-        return { exec, calls };
-    }
-
-    it("reads the stack's outputs, runs each VM's script from a file, prints a table and exits 1 on any failure", async () => {
-        const { exec, calls } = fakeExec({ azuredns: "RESOLVE|azuredns1.abc.bx.internal.cloudapp.net|10.101.0.5|", azuredns1: "RESOLVE|azuredns.abc.bx.internal.cloudapp.net|10.101.0.4|" });
-        const out: string[] = [];
-        const code = await verifyCommand({ stack: "dev" }, (t) => out.push(t), exec);
-        expect(calls[0]).toEqual(["pulumi", "stack", "output", "--json", "--stack", "dev"]);
-        const azCalls = calls.filter((c) => c[0] === "az");
-        expect(azCalls).toHaveLength(2);
-        const scriptFile = azCalls[1][azCalls[1].indexOf("--scripts") + 1].slice(1);
-        expect(fs.readFileSync(scriptFile, "utf8")).toContain("'app.dnslab.internal'");
-        expect(code).toBe(1);
-        const table = out.join("\n");
-        expect(table).toMatch(/pass\s+azuredns\s+azuredns1\.abc\.bx\.internal\.cloudapp\.net\s+10\.101\.0\.5\s+10\.101\.0\.5/);
-        expect(table).toMatch(/FAIL\s+azuredns1\s+app\.dnslab\.internal\s+10\.101\.0\.50\s+no answer/);
-        expect(table).toContain("1 of 3 lookups failed.");
+    it("fails a VM's lookups with the Azure CLI's words when its Run Command cannot run", async () => {
+        const fakes = fakeClis({
+            rules: [
+                stackOutputs(OUTPUTS),
+                ...SIGNED_IN,
+                { cli: "az", command: "vm run-command invoke", answers: [{ code: 1, stderr: "ERROR: (Conflict) Operation 'runCommand' is not allowed since the VM is deallocated.\n" }] },
+            ],
+        });
+        const run = await verify(fakes);
+        expect(run.code).toBe(1);
+        expect(row(run.out, "dns-lookup", "app.dnslab.internal")).toContain("Run Command failed: (Conflict) Operation 'runCommand' is not allowed since the VM is deallocated.");
     });
 
-    it("with --dry-run prints the az calls and calls nothing but pulumi", async () => {
-        const { exec, calls } = fakeExec({});
-        const out: string[] = [];
-        expect(await verifyCommand({ stack: "dev", dryRun: true }, (t) => out.push(t), exec)).toBe(0);
-        expect(calls).toHaveLength(1);
-        expect(out[0]).toMatch(/^az vm run-command invoke --resource-group rg-dns-lab-dev --name azuredns --command-id RunPowerShellScript --scripts @\S+azuredns\.ps1 --output json$/);
-    });
-
-    it("turns a missing CLI or a failing one into a user error that says what to do", async () => {
-        await expect(realExec("az-not-installed-here", [])).rejects.toThrowError(UserError);
-        await expect(realExec("az-not-installed-here", [])).rejects.toThrowError(/az-not-installed-here is not installed: install it/);
-        await expect(realExec(process.execPath, ["-e", "process.stderr.write('not logged in'); process.exit(3)"])).rejects.toThrowError(/failed: not logged in/);
+    it("refuses to pass anything but a DNS name to a VM", () => {
+        expect(() => namesParameter(["x'; Remove-Item C:\\ -Recurse; '"])).toThrowError(/not a DNS name/);
+        expect(namesParameter(["a.b", "c-d.e"])).toEqual({ Names: "a.b,c-d.e" });
     });
 });

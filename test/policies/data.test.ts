@@ -89,13 +89,40 @@ describe("Lambda and SSM", () => {
         expect(findings(await check(pack.host(), [fn({ NODE_EXTRA_CA_CERTS: "/var/task/proxy-ca.pem" })]), "lambda-no-tls-bypass")).toEqual([]);
     });
 
-    it("require a KMS key for secret-looking variables, not for the names of where secrets live", async () => {
-        expect(findings(await check(pack.host(), [fn({ CLIENT_SECRET: "x" })]), "lambda-secret-env-kms")).toEqual(["lambda-secret-env-kms[Variable::CLIENT_SECRET]"]);
-        expect(findings(await check(pack.host(), [fn({ CLIENT_SECRET: "x" }, "arn:aws:kms:us-east-1:123456789012:key/k")]), "lambda-secret-env-kms")).toEqual([]);
-        expect(findings(await check(pack.host(), [fn({ CLIENT_SECRET_PARAMETER_NAME: "/lab/secret", TENANT_ID: "t" })]), "lambda-secret-env-kms")).toEqual([]);
-        // A key created in the same update is unknown during preview: not a finding.
-        expect(findings(await check(pack.host(), [fn({ CLIENT_SECRET: "x" }, UNKNOWN)]), "lambda-secret-env-kms")).toEqual([]);
-        expect([looksSecret("DB_PASSWORD"), looksSecret("API_KEY"), looksSecret("SECRET_ARN"), looksSecret("TOKEN_URL")]).toEqual([true, true, false, false]);
+    it("refuse credentials in the environment by name, KMS key or not, and leave the names of where secrets live alone", async () => {
+        const kms = "arn:aws:kms:us-east-1:123456789012:key/k";
+        expect(findings(await check(pack.host(), [fn({ CLIENT_SECRET: "x" })]), "lambda-env-no-credentials")).toEqual(["lambda-env-no-credentials[Variable::CLIENT_SECRET]"]);
+        expect(findings(await check(pack.host(), [fn({ DB_PASS: "x" }, kms)]), "lambda-env-no-credentials")).toEqual(["lambda-env-no-credentials[Variable::DB_PASS]"]);
+        expect(findings(await check(pack.host(), [fn({ CLIENT_SECRET_PARAMETER_NAME: "/lab/secret", TENANT_ID: "t", SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:x" })]), "lambda-env-no-credentials")).toEqual([]);
+        expect(findings(await check(pack.host(), [fn({ API_TOKEN: UNKNOWN as unknown as string })]), "lambda-env-no-credentials")).toEqual(["lambda-env-no-credentials[Variable::API_TOKEN]"]);
+    });
+
+    it.each([
+        ["WORKSPACE_KEY"], ["DB_PASS"], ["SMTP_PWD"], ["GITHUB_TOKEN"], ["AZURE_CREDENTIALS"], ["SERVICE_CREDENTIAL"], ["SQL_CONNECTION_STRING"], ["STORAGE_CONNSTR"], ["API_KEY"], ["PRIVATE_KEY_PEM"],
+    ])("know %s for a credential's name", (name) => {
+        expect(looksSecret(name)).toBe(true);
+    });
+
+    it.each([["SECRET_ARN"], ["TOKEN_URL"], ["CLIENT_SECRET_PARAMETER"], ["PASSWORD_POLICY_ENABLED"], ["BYPASS"], ["KEY_ID"], ["LOG_LEVEL"]])("know %s for something else", (name) => {
+        expect(looksSecret(name)).toBe(false);
+    });
+
+    it.each([
+        ["an AWS access key id", "AKIAIOSFODNN7EXAMPLE"],
+        ["temporary credentials", "ASIAZZZZZZZZZZZZZZZZ"],
+        ["an AWS secret access key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+        ["a private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----"],
+        ["a JWT", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"],
+        ["a connection string with a password", "Server=db;Database=lab;User Id=sa;Password=hunter2;"],
+        ["a storage connection string", "DefaultEndpointsProtocol=https;AccountName=lab;AccountKey=abc123==;EndpointSuffix=core.windows.net"],
+        ["a URL with a password", "postgres://lab:hunter2@db.internal:5432/lab"],
+    ])("refuse %s as a value, whatever the variable's name", async (_kind, value) => {
+        expect(findings(await check(pack.host(), [fn({ SETTING: value }, "arn:aws:kms:us-east-1:123456789012:key/k")]), "lambda-env-no-credentials")).toEqual(["lambda-env-no-credentials[Variable::SETTING]"]);
+    });
+
+    it("leave ordinary values alone: ids, hex digests, URLs without a password, names", async () => {
+        const r = await check(pack.host(), [fn({ A: "a42c126a-2c57-4ebd-9ab1-39ccbff0229a", B: "da39a3ee5e6b4b0d3255bfef95601890afd80709", C: "https://dce.eastus-1.ingest.monitor.azure.com", D: "/labs/dev/collector/entra-client-secret", E: "Custom-AWS_Access_Key_Report_CL" })]);
+        expect(findings(r, "lambda-env-no-credentials")).toEqual([]);
     });
 
     it("keep secrets in SecureStrings under a customer key", async () => {

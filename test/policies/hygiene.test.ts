@@ -46,13 +46,13 @@ describe("required tags", () => {
 
 describe("auto-shutdown", () => {
     const vm = (name: string): Spec => ({ type: "azure-native:compute:VirtualMachine", name, props: { vmName: name, osProfile: { computerName: name, windowsConfiguration: {} }, tags } });
-    const schedule = (vmName: string, status = "Enabled"): Spec => ({ type: "azure-native:devtestlab:GlobalSchedule", props: { name: `shutdown-computevm-${vmName}`, status, taskType: "ComputeVmShutdownTask", tags } });
+    const schedule = (vmName: string, status = "Enabled"): Spec => ({ type: "azure-native:devtestlab:GlobalSchedule", name: `shutdown-${vmName}`, props: { name: `shutdown-computevm-${vmName}`, status, taskType: "ComputeVmShutdownTask", tags } });
 
-    it("report a Windows VM without an enabled schedule", async () => {
+    it("report a Windows VM without a schedule on the VM, and a disabled schedule on the schedule", async () => {
         const r = await check(pack.host(), [vm("dc1"), schedule("dc1"), vm("rms1"), vm("sql1"), schedule("sql1", "Disabled")]);
-        expect(r.violations.filter((v) => v.policy === "labs-vm-auto-shutdown").map((v) => [v.resourceName, v.enforcementLevel])).toEqual([
-            ["rms1", "advisory"],
-            ["sql1", "advisory"],
+        expect(r.violations.filter((v) => v.policy === "labs-vm-auto-shutdown").map((v) => [v.resourceName, v.enforcementLevel, v.message])).toEqual([
+            ["rms1", "advisory", "labs-vm-auto-shutdown[Schedule::auto-shutdown]: VM rms1 has no enabled auto-shutdown schedule"],
+            ["shutdown-sql1", "advisory", "labs-vm-auto-shutdown[Schedule::status]: the auto-shutdown schedule of VM sql1 is Disabled"],
         ]);
     });
 });

@@ -142,7 +142,7 @@ describe("trust policies", () => {
     it("accept services, federated identities and the account the AWS provider is pinned to", async () => {
         const r = await check(pack.host(), [
             role({ Principal: { Service: "lambda.amazonaws.com" } }),
-            role({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/tenant/" }, Action: "sts:AssumeRoleWithWebIdentity" }),
+            role({ Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/tenant/" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "sts.windows.net/tenant/:aud": "api://lab" } } }),
             { ...role({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }), provider: pinnedTo("123456789012") },
         ]);
         expect(r.violations).toEqual([]);

@@ -52,7 +52,7 @@ describe("rms-lab configuration problems: one line each, naming the setting, the
             ['labs:rmsLabs[1].windowsImage = "MicrosoftWindowsServer:WindowsServer:2025-datacenter-azure-edition:latest": expected a Windows Server 2016 to 2022 image: Entra Connect does not support 2025'],
         ],
         ["no home router address with the VPN on", { rmsHomePublicIp: "" }, ['labs:rmsHomePublicIp = "": expected the public IPv4 address of your home router, for the site-to-site VPN (or set rmsVpnEnabled false)']],
-        ["a private address as the home router", { rmsHomePublicIp: "192.168.1.1" }, ['labs:rmsHomePublicIp = "192.168.1.1": expected a public IPv4 address such as 203.0.113.10 (your router\'s address on the Internet)']],
+        ["a private address as the home router", { rmsHomePublicIp: "192.168.1.1" }, ['labs:rmsHomePublicIp = "192.168.1.1": expected a public unicast IPv4 address such as 203.0.113.10 (your router\'s address on the Internet; private, loopback, link-local, multicast and reserved addresses cannot end a tunnel)']],
         ["a lab without a domain controller", { rmsLabs: [{ ...legacy, servers: legacy.servers.slice(1) }] }, ['labs:rmsLabs[0].servers = ["jog-rms1:rms","jog-sql1:sql"]: expected exactly one server with the dc role (it creates the forest)']],
         [
             "AD RMS without SQL Server",

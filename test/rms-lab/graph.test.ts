@@ -166,14 +166,14 @@ describe("rms-lab: the post's two labs (defaults)", () => {
     });
 
     it("restarts servers from outside, with the Azure CLI, after promotion and after joining", () => {
-        const restarts = ofType(plan, RESTART);
+        const restarts = ofType(plan, RESTART).filter((r) => r.name.includes("-restart-after-"));
         expect(restarts.map((r) => r.name).sort()).toEqual(
             ["jog-dc1-restart-after-promotion", "jog-rms1-restart-after-join", "jog-sql1-restart-after-join", "gitw-dc1-restart-after-promotion", "gitw-rms1-restart-after-join", "gitw-adfs1-restart-after-join", "gitw-aadc1-restart-after-join"].sort(),
         );
         for (const r of restarts) {
             const vm = one(plan, "azure-native:compute:VirtualMachine", r.name.replace(/-restart-after-.*$/, ""));
             expect(input<string>(r, "create")).toBe(
-                `az vm restart --ids ${vm.id} --output none && az vm wait --ids ${vm.id} --custom "instanceView.vmAgent.statuses[?displayStatus=='Ready']" --timeout 1800 --output none`,
+                `az vm start --ids ${vm.id} --output none && az vm restart --ids ${vm.id} --output none && az vm wait --ids ${vm.id} --custom "instanceView.vmAgent.statuses[?displayStatus=='Ready']" --timeout 1800 --output none`,
             );
         }
     });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/engine/plan";
-import { SCRIPT_NAMES, script } from "../../stacks/rms-lab/scripts";
+import { SCRIPT_NAMES, VERIFY_SCRIPT_NAMES, script } from "../../stacks/rms-lab/scripts";
 import { ROOT, input, ofType, planLab } from "../support";
 import { RUN_COMMAND, parametersOf, step } from "./support";
 
@@ -122,7 +122,8 @@ describe("rms-lab scripts, as the program passes them", () => {
 });
 
 describe("every rms-lab script", () => {
-    it.each(SCRIPT_NAMES.map((n) => [n]))("%s gets the shared helpers, runs as one logged step, and checks before it changes anything", (name) => {
+    // The scripts labs verify runs on the servers meet the same rules.
+    it.each([...SCRIPT_NAMES, ...VERIFY_SCRIPT_NAMES].map((n) => [n]))("%s gets the shared helpers, runs as one logged step, and checks before it changes anything", (name) => {
         const text = script(name);
         expect(text).not.toContain("# @include");
         expect(text).toContain('$ErrorActionPreference = "Stop"');
@@ -160,7 +161,7 @@ describe("every rms-lab script", () => {
     });
 
     it("holds no secret: every password comes in as a parameter", () => {
-        for (const name of [...SCRIPT_NAMES, "common"]) {
+        for (const name of [...SCRIPT_NAMES, ...VERIFY_SCRIPT_NAMES, "common"]) {
             // No literal turned into a SecureString, no password or key variable given a literal value.
             expect({ name, literal: /ConvertTo-SecureString\s+(-String\s+)?["']/.test(source(name)) }).toEqual({ name, literal: false });
             expect({ name, assigned: /\$\w*(Password|Key)\w*\s*=\s*["'][^"'$]+["']/i.test(source(name)) }).toEqual({ name, assigned: false });

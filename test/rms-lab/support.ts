@@ -18,7 +18,7 @@ export const RMS_LAB: LabExpectations = {
     imageOf: (vm) =>
         input<string>(vm, "vmName").startsWith("jog-")
             ? { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2016-datacenter-gensecond", version: "latest" }
-            : { publisher: "MicrosoftWindowsServer", offer: "windowsserver2022", sku: "2022-datacenter-azure-edition", version: "latest" },
+            : { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
 };
 
 /** A Run Command step, e.g. step(plan, "jog-dc1", "promote-dc"). */

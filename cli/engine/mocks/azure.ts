@@ -2,6 +2,7 @@
 // path segments Azure uses, azure-native's auto-names, and the read-only properties the
 // labs read back (NIC private IPs and DNS suffix, subnet ids, vault URIs, DCR ids...).
 import { IPv4, IPv4CidrRange } from "ip-num";
+import { zoneRedundant } from "../../../lib/azure-facts";
 import { DIGITS, Entropy, LOWER } from "./ids";
 import { type CloudIdentity, type CloudMock, type NewResourceRequest, type NewResourceResult, type Props, lowerFirst, parseToken, str } from "./types";
 
@@ -45,6 +46,9 @@ const SHAPES: Record<string, ArmShape> = {
     "storage:StorageAccount": { namespace: "Microsoft.Storage", segments: [["storageAccounts", "accountName"]] },
     "authorization:RoleAssignment": { namespace: "Microsoft.Authorization", segments: [["roleAssignments", "roleAssignmentName"]], scopeProperty: "scope" },
 };
+
+/** Log Analytics column types as ARM spells them (ColumnTypeEnum of Microsoft.OperationalInsights/tables). */
+const ARM_COLUMN_TYPES: Record<string, string> = { string: "string", int: "int", long: "long", real: "real", boolean: "boolean", datetime: "dateTime", guid: "guid", dynamic: "dynamic" };
 
 const NAMESPACES: Record<string, string> = {
     network: "Microsoft.Network",
@@ -152,9 +156,25 @@ export class AzureMock implements CloudMock {
                 // Azure never returns the admin password.
                 dropped.push("osProfile.adminPassword");
                 break;
-            case "network:PublicIPAddress":
+            case "network:PublicIPAddress": {
                 // Documentation range (TEST-NET-3): never a real address.
                 out.ipAddress = `203.0.113.${1 + e.below("ip", 254)}`;
+                // A Standard public IP created without zones is zone-redundant in a region that has
+                // zones, and ARM returns all three (Azure's default since 2025).
+                const zones = zoneRedundant(String(inputs.location ?? this.identity.azureLocation));
+                if (str((inputs.sku as Props | undefined)?.name) === "Standard" && inputs.zones === undefined && zones) out.zones = zones;
+                break;
+            }
+            case "operationalinsights:Table": {
+                // ARM returns column types in its enum's casing (dateTime), whatever casing was sent.
+                const schema = (inputs.schema ?? {}) as Props;
+                const columns = Array.isArray(schema.columns) ? (schema.columns as Props[]) : [];
+                out.schema = { ...schema, columns: columns.map((c) => ({ ...c, type: ARM_COLUMN_TYPES[String(c.type).toLowerCase()] ?? c.type })) };
+                break;
+            }
+            case "applicationinsights:Workbook":
+                // ARM stores a workbook's sourceId lowercased.
+                if (typeof inputs.sourceId === "string") out.sourceId = inputs.sourceId.toLowerCase();
                 break;
             case "dnsresolver:InboundEndpoint": {
                 const configs = Array.isArray(inputs.ipConfigurations) ? (inputs.ipConfigurations as Props[]) : [];

@@ -8,7 +8,17 @@ export const TABLE_NAME = "AWS_Access_Key_Report_CL";
 /** Custom streams are named `Custom-<table>`; the rule sends this stream to the table as is. */
 export const STREAM_NAME = `Custom-${TABLE_NAME}`;
 
+/** A column's type as a data collection rule's stream declaration spells it. */
 export type ColumnType = "string" | "datetime";
+
+/**
+ * The same type as a Log Analytics table spells it: ARM's ColumnTypeEnum casing (`dateTime`).
+ * A stream declaration wants `datetime`; a table given that casing accepts it and returns
+ * `dateTime`, so every `pulumi preview` after would show a change.
+ */
+export function tableColumnType(type: ColumnType): "string" | "dateTime" {
+    return type === "datetime" ? "dateTime" : type;
+}
 
 export const COLUMNS = [
     { name: "TimeGenerated", type: "datetime", description: "When the function collected the record." },

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { QUERIES, workbookContent } from "./queries";
 import { rotationWindow } from "../shared/rotation";
-import { COLUMNS, STREAM_NAME, TABLE_NAME } from "./schema";
+import { COLUMNS, STREAM_NAME, TABLE_NAME, tableColumnType } from "./schema";
 
 /** Built-in role "Monitoring Metrics Publisher": the one the Logs Ingestion API requires on the rule. */
 export const MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb";
@@ -64,7 +64,7 @@ export class AccessKeyWorkspace extends pulumi.ComponentResource {
                 tableName: TABLE_NAME,
                 plan: "Analytics",
                 retentionInDays: args.retentionDays,
-                schema: { name: TABLE_NAME, description: "AWS IAM access keys and their last use, reported daily by the collector lab.", columns: COLUMNS.map((c) => ({ name: c.name, type: c.type, description: c.description })) },
+                schema: { name: TABLE_NAME, description: "AWS IAM access keys and their last use, reported daily by the collector lab.", columns: COLUMNS.map((c) => ({ name: c.name, type: tableColumnType(c.type), description: c.description })) },
             },
             parent,
         );
@@ -140,7 +140,8 @@ export class AccessKeyWorkspace extends pulumi.ComponentResource {
                 kind: "shared",
                 category: "workbook",
                 displayName: `AWS access keys (${args.stack})`,
-                sourceId: this.workspace.id,
+                // ARM keeps a workbook's sourceId lowercased; sending it so avoids a diff on every preview.
+                sourceId: this.workspace.id.apply((id) => id.toLowerCase()),
                 serializedData: this.workspace.id.apply(workbookContent),
             },
             parent,

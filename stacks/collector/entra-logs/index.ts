@@ -103,10 +103,12 @@ export class EntraLogExport extends pulumi.ComponentResource {
                 new aws.iam.Role(`entra-${t}`, lambdaRoleArgs(functionNames[t], `Exports Entra ${t} logs to S3.`), o),
             ]),
         ) as Record<LogType, aws.iam.Role>;
-        const users = args.keyUsers.length
-            ? args.keyUsers
-            : // Whoever runs `pulumi up`: a session's issuer, since a key policy cannot name an assumed-role session.
-              [aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, o).arn }, o).issuerArn];
+        // Whoever runs `pulumi up` always, and the named people beside: `pulumi up` writes the secret
+        // under this key and reads it back, so a policy without the deploying identity fails the
+        // SecureString with AccessDenied. A session's issuer, since a key policy cannot name an
+        // assumed-role session.
+        const deployer = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput({}, o).arn }, o).issuerArn;
+        const users = deployer.apply((arn) => [...new Set([arn, ...args.keyUsers])]);
         this.key = new aws.kms.Key(
             "entra-logs",
             {

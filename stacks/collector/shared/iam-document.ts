@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 export interface Statement {
     Sid?: string;
     Effect: "Allow" | "Deny";
-    Principal?: "*" | Record<string, pulumi.Input<string> | Array<pulumi.Input<string>>>;
+    Principal?: "*" | Record<string, pulumi.Input<string> | pulumi.Input<Array<pulumi.Input<string>>>>;
     Action: string | string[];
     Resource?: pulumi.Input<string> | Array<pulumi.Input<string>>;
     Condition?: Record<string, Record<string, pulumi.Input<string | string[]>>>;

@@ -38,7 +38,7 @@ Invoke-LabStep "install-sql" {
         }
         Write-LabLog "installing SQL Server Express instance $InstanceName"
         $arguments = @("/Q", "/ACTION=Install", "/FEATURES=SQLEngine", "/INSTANCENAME=$InstanceName", "/SQLSYSADMINACCOUNTS=`"$sysAdmins`"",
-            "/TCPENABLED=1", "/UPDATEENABLED=False", "/IACCEPTSQLSERVERLICENSETERMS")
+            "/TCPENABLED=1", "/UPDATEENABLED=False", "/IACCEPTSQLSERVERLICENSETERMS", "/SUPPRESSPRIVACYSTATEMENTNOTICE")
         $p = Start-Process -FilePath (Join-Path $setupDir "setup.exe") -ArgumentList $arguments -Wait -PassThru
         # 3010: installed, a restart is recommended (the instance runs without it).
         if ($p.ExitCode -ne 0 -and $p.ExitCode -ne 3010) { throw "SQL Server setup failed (exit $($p.ExitCode)); see C:\Program Files\Microsoft SQL Server\*\Setup Bootstrap\Log\Summary.txt" }

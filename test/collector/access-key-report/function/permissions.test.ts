@@ -1,4 +1,4 @@
-// The function role's actions come from stacks/collector/function/permissions.ts; this keeps
+// The function role's actions come from stacks/collector/access-key-report/function/permissions.ts; this keeps
 // that file equal to the SDK calls the function's code actually makes (its own sources and
 // the shared ones its bundle imports).
 import * as iam from "@aws-sdk/client-iam";
