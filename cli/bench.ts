@@ -3,8 +3,8 @@
 //   (target: at most 2x, the engine adds no more than loading the SDKs costs);
 // - resources analyzed per second through the analyzer protocol (the policy pack over gRPC);
 // - `labs check --stack dev` against `labs plan` (target: at most 1.5x);
-// - the collector's function over a fake IAM server, concurrent against one call after another
-//   (target: 8x faster), see bench/collector-function.ts;
+// - the collector's function against the post's serial algorithm over a fake IAM server, with and
+//   without faults: time, calls, requests/s, delivered, duplicates, see bench/collector-function.ts;
 // - plans of 200 and 1,000 resources: time and peak memory, see bench/scale.ts;
 // - `labs diagram --stack dev` against `labs plan` (target: at most 2x), see bench/diagram.ts;
 // - the script checker: reference size, rules, time to check every lab script, see bench/scripts.ts.
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
         host.close();
     }
 
-    // The collector's function over a fake IAM with 20 ms per call: concurrent vs. one call after another.
+    // The collector's function against the post's serial algorithm over a fake IAM with 20 ms per call, with and without faults.
     console.log("");
     // require, not import(): the TypeScript loader (cli/ts-require.js) hooks require only.
     const { benchCollectorFunction } = require("../bench/collector-function") as typeof import("../bench/collector-function");

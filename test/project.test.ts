@@ -90,7 +90,7 @@ describe("package.json", () => {
         expect(narrower).toEqual([]);
         const nvmrc = fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim();
         expect(semver.satisfies(nvmrc, range)).toBe(true);
-        const scheduled = fs.readFileSync(path.join(ROOT, "stacks", "collector", "scheduled-function.ts"), "utf8");
+        const scheduled = fs.readFileSync(path.join(ROOT, "stacks", "collector", "shared", "scheduled-function.ts"), "utf8");
         expect(scheduled).toContain(`runtime: "nodejs${semver.major(nvmrc)}.x"`);
         expect(semver.major(pkg.devDependencies["@types/node"])).toBe(semver.major(nvmrc));
         expect(process.versions.node.split(".")[0]).toBe(String(semver.major(nvmrc)));

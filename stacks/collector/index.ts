@@ -4,14 +4,14 @@
 // read-only principal and CloudTrail trail Defender for Cloud Apps reads AWS through.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditPrincipal } from "./audit";
-import { EntraLogExport } from "./entra-export";
+import { AuditPrincipal } from "./defender";
+import { EntraLogExport } from "./entra-logs";
 import type { CollectorArgs } from "./config";
-import { QUERIES } from "./queries";
-import { AccessKeyReporter } from "./reporter";
-import { STREAM_NAME, TABLE_NAME } from "./schema";
+import { QUERIES } from "./access-key-report/queries";
+import { AccessKeyReporter } from "./access-key-report/reporter";
+import { STREAM_NAME, TABLE_NAME } from "./access-key-report/schema";
 import { SentinelConnector } from "./sentinel";
-import { AccessKeyWorkspace } from "./workspace";
+import { AccessKeyWorkspace } from "./access-key-report/workspace";
 
 export type { CollectorArgs } from "./config";
 
@@ -108,7 +108,7 @@ export class CollectorLab extends pulumi.ComponentResource {
                 customerId: w.workspace.customerId,
                 savedSearchIds: QUERIES.map((q) => q.id),
                 workbookDisplayName: `AWS access keys (${args.stack})`,
-                query: pulumi.interpolate`az monitor log-analytics query --workspace ${w.workspace.customerId} --analytics-query "${TABLE_NAME} | summarize arg_max(TimeGenerated, *) by User, AccessKeyId | take 20"`,
+                query: pulumi.interpolate`az monitor log-analytics query --workspace ${w.workspace.customerId} --analytics-query "${TABLE_NAME} | summarize arg_max(TimeGenerated, *) by RecordId | take 20"`,
             },
             awsRegion: args.aws.region,
             ingestion: { endpoint: w.ingestionEndpoint, ruleImmutableId: w.rule.immutableId, stream: STREAM_NAME },
@@ -120,6 +120,8 @@ export class CollectorLab extends pulumi.ComponentResource {
                 logs: pulumi.interpolate`aws logs tail --region ${args.aws.region} --follow /aws/lambda/${fn.name}`,
                 alerts: `${args.alertEmail} (confirm the e-mail AWS sends before alerts arrive)`,
                 bundleBytes: this.reporter.bundleBytes,
+                // What each day's attempts delivered: a retry sends only what is not in it.
+                checkpoints: pulumi.interpolate`s3://${this.reporter.checkpoints.bucket}/access-key-report/`,
             },
             defenderForCloudApps: {
                 user: this.audit.user.name,

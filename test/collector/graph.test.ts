@@ -9,12 +9,12 @@ import { PolicyHost } from "../../cli/engine/analyzer";
 import type { Plan, PlannedResource } from "../../cli/engine/plan";
 import { isSecret } from "../../cli/engine/wire";
 import { classify, expand } from "../../policies/iam/analyzer";
-import { AUDIT_GOVERNANCE_ACTIONS, AUDIT_READ_ACTIONS } from "../../stacks/collector/audit";
-import { toRecord } from "../../stacks/collector/function/record";
-import { QUERIES } from "../../stacks/collector/queries";
-import { COLUMNS, STREAM_NAME, TABLE_NAME, tableColumnType } from "../../stacks/collector/schema";
+import { AUDIT_GOVERNANCE_ACTIONS, AUDIT_READ_ACTIONS } from "../../stacks/collector/defender";
+import { toRecord } from "../../stacks/collector/access-key-report/function/record";
+import { QUERIES } from "../../stacks/collector/access-key-report/queries";
+import { COLUMNS, STREAM_NAME, TABLE_NAME, tableColumnType } from "../../stacks/collector/access-key-report/schema";
 import { SENTINEL_OIDC } from "../../stacks/collector/sentinel";
-import { MONITORING_METRICS_PUBLISHER } from "../../stacks/collector/workspace";
+import { MONITORING_METRICS_PUBLISHER } from "../../stacks/collector/access-key-report/workspace";
 import { ROOT, acceptsTags, input, inputIsSecret, ofType, one, output, planLab, stackOutput, stackOutputRaw } from "../support";
 
 interface PolicyStatement {
@@ -105,10 +105,12 @@ describe("collector: the lab as configured for dev", () => {
     it("puts only ids and names in the function's environment, encrypted with the lab's key", () => {
         const fn = one(plan, "aws:lambda/function:Function", "access-key-report");
         const env = input<Record<string, string>>(fn, "environment.variables");
-        expect(Object.keys(env).sort()).toEqual(["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "CLIENT_SECRET_PARAMETER", "DCE_ENDPOINT", "DCR_IMMUTABLE_ID", "IAM_CONCURRENCY", "STREAM_NAME"]);
+        expect(Object.keys(env).sort()).toEqual(["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "CHECKPOINT_BUCKET", "CLIENT_SECRET_PARAMETER", "DCE_ENDPOINT", "DCR_IMMUTABLE_ID", "IAM_CONCURRENCY", "STREAM_NAME"]);
         const secret = output<string>(one(plan, "azuread:index/applicationPassword:ApplicationPassword", "collector-secret"), "value");
         expect(Object.values(env).filter((v) => v.includes(secret))).toEqual([]);
         expect(env.CLIENT_SECRET_PARAMETER).toBe("/labs/dev/collector/entra-client-secret");
+        expect(env.CHECKPOINT_BUCKET).toBe(output(one(plan, "aws:s3/bucket:Bucket", "checkpoints"), "bucket"));
+        expect(stackOutput<string>(plan, "collector.function.checkpoints")).toBe(`s3://${env.CHECKPOINT_BUCKET}/access-key-report/`);
         expect(env.DCR_IMMUTABLE_ID).toBe(output(one(plan, "azure-native:monitor:DataCollectionRule", "dcr-collector"), "immutableId"));
         expect(env.DCE_ENDPOINT).toMatch(/^https:\/\/dce-collector-dev-[a-z0-9]{4}\.eastus-1\.ingest\.monitor\.azure\.com$/);
         expect(input(fn, "kmsKeyArn")).toBe(output(one(plan, "aws:kms/key:Key", "collector"), "arn"));
@@ -137,6 +139,11 @@ describe("collector: the lab as configured for dev", () => {
             "iam:GetAccessKeyLastUsed": ["arn:aws:iam::123456789012:user/*"],
             "ssm:GetParameter": [arn("aws:ssm/parameter:Parameter", "entra-client-secret")],
             "kms:Decrypt": [arn("aws:kms/key:Key", "collector")],
+            "kms:GenerateDataKey": [arn("aws:kms/key:Key", "collector")],
+            // The checkpoints: objects under their own prefix of their own bucket, and listing that bucket.
+            "s3:GetObject": [`${arn("aws:s3/bucket:Bucket", "checkpoints")}/access-key-report/*`],
+            "s3:PutObject": [`${arn("aws:s3/bucket:Bucket", "checkpoints")}/access-key-report/*`],
+            "s3:ListBucket": [arn("aws:s3/bucket:Bucket", "checkpoints")],
             "logs:CreateLogStream": [`${arn("aws:cloudwatch/logGroup:LogGroup", "access-key-report")}:*`],
             "logs:PutLogEvents": [`${arn("aws:cloudwatch/logGroup:LogGroup", "access-key-report")}:*`],
             "sqs:SendMessage": [arn("aws:sqs/queue:Queue", "failed-runs")],
@@ -219,6 +226,28 @@ describe("collector: the lab as configured for dev", () => {
             const used = [...new Set([...q.query.matchAll(/\b[A-Z][A-Za-z_]*\b/g)].map((m) => m[0]))].filter((w) => w !== TABLE_NAME && !aliases.has(w));
             expect({ query: q.id, unknown: used.filter((w) => !names.has(w)) }).toEqual({ query: q.id, unknown: [] });
         }
+    });
+
+    it("shows each record once in every saved search and workbook item, however often a retry delivered it", () => {
+        const workbook = JSON.parse(input<string>(one(plan, "azure-native:applicationinsights:Workbook", "aws-access-keys"), "serializedData")) as { items: Array<{ content: { query?: string } }> };
+        const planned = [...ofType(plan, "azure-native:operationalinsights:SavedSearch").map((x) => input<string>(x, "query")), ...workbook.items.flatMap((i) => (i.content.query ? [i.content.query] : []))];
+        expect(planned).toHaveLength(4);
+        // The fake table's report() reads the table the same way (test/collector/access-key-report/function/fake-azure.ts).
+        for (const query of planned) expect(query).toMatch(/\| where TimeGenerated > ago\(7d\) and LoggedDate == latest\n\| summarize arg_max\(TimeGenerated, \*\) by RecordId\n/);
+        expect(stackOutput<string>(plan, "collector.workspace.query")).toContain("summarize arg_max(TimeGenerated, *) by RecordId");
+    });
+
+    it("keeps the delivery checkpoints in a private, encrypted, TLS-only bucket that forgets them after a week", () => {
+        const bucket = one(plan, "aws:s3/bucket:Bucket", "checkpoints");
+        const name = output<string>(bucket, "bucket");
+        expect(input(bucket, "forceDestroy")).toBe(true);
+        const block = one(plan, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "checkpoints");
+        expect([input(block, "bucket"), input(block, "blockPublicAcls"), input(block, "blockPublicPolicy"), input(block, "ignorePublicAcls"), input(block, "restrictPublicBuckets")]).toEqual([name, true, true, true, true]);
+        const sse = one(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "checkpoints");
+        expect(input(sse, "rules")).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: output(one(plan, "aws:kms/key:Key", "collector"), "arn") }, bucketKeyEnabled: true }]);
+        expect(input(one(plan, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "checkpoints"), "rules")).toEqual([{ id: "expire-checkpoints", status: "Enabled", filter: {}, expiration: { days: 7 } }]);
+        const [deny] = statementsOf(one(plan, "aws:s3/bucketPolicy:BucketPolicy", "checkpoints"));
+        expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     });
 
     it("reads only the latest run in each query, within a bounded look-back", () => {

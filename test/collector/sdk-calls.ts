@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
-import { type FunctionEntry, functionEntryPath } from "../../stacks/collector/bundle";
+import { type FunctionEntry, functionEntryPath } from "../../stacks/collector/shared/bundle";
 
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
 

@@ -1,6 +1,6 @@
 // The collector's settings and its secret-rotation clock.
 import { describe, expect, it } from "vitest";
-import { GRACE_DAYS, rotationWindow } from "../../stacks/collector/rotation";
+import { GRACE_DAYS, rotationWindow } from "../../stacks/collector/shared/rotation";
 import { problems } from "../settings";
 
 const DAY = 86_400_000;
