@@ -60,21 +60,28 @@ describe("collector verify", () => {
         const run = await verify(fakes, { lab: "collector" });
         expect(run.out).toContain("All 10 checks passed.");
         expect(run.code).toBe(0);
-        expect(row(run.out, "ingestion", "AWS_Access_Key_Report_CL")).toMatch(/4 rows after \d+ s \(the function delivered 4\)$/);
+        expect(row(run.out, "ingestion", "AWS_Access_Key_Report_CL")).toMatch(/4 records after \d+ s \(the function reported 4 for today\)$/);
         expect(fakes.calls().filter((c) => c.command === "monitor log-analytics query")).toHaveLength(3);
         const query = fakes.calls().find((c) => c.command === "monitor log-analytics query")!;
         expect(query.options["--workspace"]).toBe(WORKSPACE_ID);
-        expect(query.options["--analytics-query"]).toMatch(/^AWS_Access_Key_Report_CL \| where TimeGenerated >= datetime\(\d{4}-\d\d-\d\dT[\d:.]+Z\) \| count$/);
+        expect(query.options["--analytics-query"]).toMatch(/^AWS_Access_Key_Report_CL \| where LoggedDate == datetime\(\d{4}-\d\d-\d\dT00:00:00\.000Z\) \| distinct RecordId \| count$/);
         expect(row(run.out, "entra-athena", "labs_entra_logs_dev.signins")).toMatch(/Athena counts 42 for dt=2026-12-03, the function wrote 42$/);
         const sim = fakes.calls().find((c) => c.command === "iam simulate-principal-policy")!;
         expect(sim.options["--action-names"]).toEqual([...CONNECTOR_READS, ...FORBIDDEN_WRITES, "s3:PutBucketAcl"]);
         expect(run.progress.some((l) => /AWS_Access_Key_Report_CL rows: nothing yet/.test(l))).toBe(true);
     });
 
+    it("passes a second run the same day, which sends only what the day's checkpoint lacks", async () => {
+        const rules = withAnswer("lambda invoke", [{ ...invoked, payload: { users: 3, keys: 4, recordsDelivered: 0, alreadyDelivered: 4, skippedUsers: 0, skippedKeys: 0, durationMs: 400 } }], { "--function-name": "labs-access-key-report-dev" });
+        const run = await verify(fakeClis({ rules }), { lab: "collector", only: ["ingestion"] });
+        expect(row(run.out, "ingestion", "AWS_Access_Key_Report_CL")).toMatch(/4 records after \d+ s \(the function reported 4 for today\)$/);
+        expect(run.code).toBe(0);
+    });
+
     it("fails ingestion when the rows do not arrive within the wait, and when the function fails", async () => {
         let run = await verify(fakeClis({ rules: withAnswer("monitor log-analytics query", [rows(0)]) }), { lab: "collector", only: ["ingestion"], waitMinutes: "0.002" });
         expect(run.code).toBe(1);
-        expect(row(run.out, "ingestion", "AWS_Access_Key_Report_CL")).toMatch(/4 records delivered, not in the table after \d+ s$/);
+        expect(row(run.out, "ingestion", "AWS_Access_Key_Report_CL")).toMatch(/4 records reported for today, not all in the table after \d+ s$/);
         run = await verify(
             fakeClis({ rules: withAnswer("lambda invoke", [{ json: { StatusCode: 200, FunctionError: "Unhandled", ExecutedVersion: "$LATEST" }, payload: { errorType: "Error", errorMessage: "AADSTS7000222: the client secret keys are expired" } }], { "--function-name": "labs-access-key-report-dev" }) }),
             { lab: "collector", only: ["ingestion"] },
