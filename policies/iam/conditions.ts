@@ -43,7 +43,8 @@ const hasVariable = (v: string) => v.includes("${");
 const hasWildcard = (v: string) => /[*?]/.test(v);
 
 /** Account-valued keys: the value must be a fixed 12-digit account. */
-const ACCOUNT_KEYS = ["aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount", "aws:resourceaccount", "s3:dataaccesspointaccount"];
+// Not aws:ResourceAccount: it names the account that owns the resource, which a resource policy always matches, so it limits no caller.
+const ACCOUNT_KEYS = ["aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount", "s3:dataaccesspointaccount"];
 /** Organisation-valued keys: a fixed organisation id or path. */
 const ORG_KEYS = ["aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"];
 /** ARN-valued keys: the ARN must name a fixed account (or, for S3 ARNs, which hold none, be fixed). */

@@ -42,6 +42,7 @@ describe("the condition reader", () => {
         ["a policy variable", { StringEquals: { "aws:PrincipalAccount": "${aws:PrincipalAccount}" } }],
         ["the whole Internet", { IpAddress: { "aws:SourceIp": ["0.0.0.0/0"] } }],
         ["Null", { Null: { "aws:PrincipalOrgID": "false" } }],
+        ["aws:ResourceAccount (the owner's account, which the resource always matches)", { StringEquals: { "aws:ResourceAccount": "123456789012" } }],
     ])("does not count %s", (_case, condition) => {
         expect(open({ Principal: { AWS: "*" }, Condition: condition })).toBe(true);
     });
