@@ -67,6 +67,11 @@ export interface RunScriptArgs {
     runAsPassword?: pulumi.Input<string>;
     /** Optional. Pass every parameter value base64-encoded (UTF-8); the script decodes them. Default: false. */
     base64Parameters?: boolean;
+    /**
+     * Optional. Other VMs the step needs running (a member's domain join needs its DC); they are
+     * started with this one right before the step. Default: none.
+     */
+    requires?: WindowsVm[];
 }
 
 export const DEFAULT_VM_SIZE = "Standard_B2s";
@@ -100,6 +105,11 @@ export class WindowsVm extends pulumi.ComponentResource {
     /** Every step and restart so far: the schedule comes after all of them. */
     private readonly deploymentSteps: pulumi.Resource[] = [];
     private shutdownScheduled = false;
+
+    /** The VM's steps and restarts so far, with the start before each step. */
+    get steps(): pulumi.Resource[] {
+        return [...this.deploymentSteps];
+    }
     /** The NIC's private IP as Azure reports it. */
     readonly privateIp: pulumi.Output<string>;
     /** The VNet's Azure-provided DNS namespace, `<random>.<xx>.internal.cloudapp.net`. */
@@ -200,9 +210,10 @@ export class WindowsVm extends pulumi.ComponentResource {
         const fingerprint = pulumi
             .all([script.script, script.parameters ?? {}, script.protectedParameters ?? {}, script.runAsUser ?? "", script.runAsPassword ?? "", script.timeoutSeconds ?? 1800])
             .apply((inputs) => createHash("sha256").update(JSON.stringify(inputs)).digest("hex"));
+        const vmIds = [this.vm.id, ...(script.requires ?? []).filter((other) => other !== this).map((other) => other.vm.id)];
         const start = new local.Command(
             `${this.vmName}-${name}-start`,
-            { create: startCommand(this.vm.id), triggers: [this.vm.id, fingerprint] },
+            { create: startCommand(vmIds), triggers: [this.vm.id, fingerprint] },
             { parent: this, dependsOn },
         );
         const step = new compute.VirtualMachineRunCommandByVirtualMachine(
@@ -259,10 +270,11 @@ export class WindowsVm extends pulumi.ComponentResource {
      * Creates the daily auto-shutdown (when the VM has one), after every step and restart the VM
      * has so far: Azure refuses Run Commands and restarts on a deallocated VM, so a schedule that
      * existed from the VM's creation would stop a long first `pulumi up` part-way through its
-     * chain. Call it once, after the VM's last step; steps and restarts are refused after it.
+     * chain. `after` adds the steps of other VMs that need this one running (a DC serves its
+     * members' joins). Call it once, after the last step; steps and restarts are refused after it.
      * Azure finds a VM's auto-shutdown by its exact name, `shutdown-computevm-<vmName>`.
      */
-    scheduleShutdown(): devtestlab.GlobalSchedule | undefined {
+    scheduleShutdown(after: pulumi.Resource[] = []): devtestlab.GlobalSchedule | undefined {
         this.refuseAfterSchedule("a second schedule");
         this.shutdownScheduled = true;
         const shutdown = this.args.autoShutdown ?? DEFAULT_AUTO_SHUTDOWN;
@@ -282,7 +294,7 @@ export class WindowsVm extends pulumi.ComponentResource {
                 notificationSettings: { status: "Disabled" },
                 tags: this.args.tags,
             },
-            { parent: this, dependsOn: [this.vm, ...this.deploymentSteps] },
+            { parent: this, dependsOn: [this.vm, ...this.deploymentSteps, ...after] },
         );
         return this.shutdownSchedule;
     }
@@ -313,9 +325,12 @@ export function describeAutoShutdown(
     };
 }
 
-/** The Azure CLI line that starts a VM (a no-op when it runs) and waits until its agent is ready for Run Commands. */
-function startCommand(vmId: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.interpolate`az vm start --ids ${vmId} --output none && ${waitForAgent(vmId)}`;
+/**
+ * The Azure CLI line that starts VMs (a no-op for a running one) and waits until each agent is
+ * ready for Run Commands; the first id is the VM the step runs on.
+ */
+function startCommand(vmIds: Array<pulumi.Input<string>>): pulumi.Output<string> {
+    return pulumi.all(vmIds).apply((ids) => pulumi.all(ids.map((id) => waitForAgent(id))).apply((waits) => `az vm start --ids ${ids.join(" ")} --output none && ${waits.join(" && ")}`));
 }
 
 function waitForAgent(vmId: pulumi.Input<string>): pulumi.Output<string> {

@@ -42,14 +42,11 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan, expected: LabExpectati
         expect(ofType(plan, "azure-native:devtestlab:GlobalSchedule")).toHaveLength(vms.length);
     });
 
-    it("creates each VM's auto-shutdown after every step and restart of that VM, so no deployment loses a VM mid-chain", () => {
+    it("creates every VM's auto-shutdown after every step and restart of the lab, so no deployment loses a VM another step needs", () => {
         const plan = getPlan();
+        const deploymentSteps = plan.resources.filter((r) => r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine" || r.type === "command:local:Command");
         for (const vm of ofType(plan, "azure-native:compute:VirtualMachine")) {
-            const vmName = input<string>(vm, "vmName");
-            const schedule = one(plan, "azure-native:devtestlab:GlobalSchedule", `shutdown-computevm-${vmName}`);
-            const deploymentSteps = plan.resources.filter(
-                (r) => (r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine" && input(r, "vmName") === vmName) || (r.type === "command:local:Command" && String(input(r, "create")).includes(`/virtualMachines/${vmName} `)),
-            );
+            const schedule = one(plan, "azure-native:devtestlab:GlobalSchedule", `shutdown-computevm-${input<string>(vm, "vmName")}`);
             for (const step of deploymentSteps) expect({ schedule: schedule.name, after: step.name, ordered: schedule.dependencies.includes(step.urn) }).toEqual({ schedule: schedule.name, after: step.name, ordered: true });
         }
     });
@@ -59,7 +56,7 @@ export function itKeepsTheLabHygiene(getPlan: () => Plan, expected: LabExpectati
         const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
         for (const step of ofType(plan, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")) {
             const vmName = input<string>(step, "vmName");
-            const starts = step.dependencies.map((u) => byUrn.get(u)!).filter((r) => r.type === "command:local:Command" && /^az vm start --ids \S+\/virtualMachines\/(\S+) --output none && az vm wait/.exec(String(input(r, "create")))?.[1] === vmName);
+            const starts = step.dependencies.map((u) => byUrn.get(u)!).filter((r) => r.type === "command:local:Command" && /^az vm start --ids \/subscriptions\/\S+\/virtualMachines\/(\S+) (?:\/subscriptions\/\S+ )*--output none && az vm wait/.exec(String(input(r, "create")))?.[1] === vmName);
             expect({ step: step.name, starts: starts.length }).toEqual({ step: step.name, starts: 1 });
             // The step's own dependsOn (what it waits for), not the resources its inputs come from.
             const fromInputs = new Set(Object.values(step.propertyDependencies).flat());

@@ -57,7 +57,7 @@ export function durationOf(r: PlannedResource): Duration {
         const step = String(reveal(at(r.inputs, "runCommandName") ?? "") ?? "");
         return STEP_MINUTES[step] ?? (step.startsWith("forest-trust") ? FOREST_TRUST : { minutes: 5, source: OBSERVED });
     }
-    if (r.type === "command:local:Command" && /^az vm start --ids \S+ --output none && az vm wait/.test(String(reveal(at(r.inputs, "create") ?? "") ?? ""))) return VM_START;
+    if (r.type === "command:local:Command" && /^az vm start --ids (\/subscriptions\/\S+ )+--output none && az vm wait/.test(String(reveal(at(r.inputs, "create") ?? "") ?? ""))) return VM_START;
     return TYPE_MINUTES[r.type] ?? DEFAULT;
 }
 

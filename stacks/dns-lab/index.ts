@@ -102,8 +102,9 @@ export class DnsLab extends pulumi.ComponentResource {
                 break;
         }
 
-        // Last: each VM's auto-shutdown, after its final step.
-        for (const vm of Object.values(this.vms)) vm.scheduleShutdown();
+        // Last: each VM's auto-shutdown, after every step of the lab (the forwarders serve each other).
+        const forwarderSteps = Object.values(this.vms).flatMap((vm) => vm.steps);
+        for (const vm of Object.values(this.vms)) vm.scheduleShutdown(forwarderSteps);
 
         const vms: pulumi.Output<VmOutput[]> = describeVms(args, this.vms);
         this.outputs = {

@@ -156,7 +156,9 @@ export class AdForest extends pulumi.ComponentResource {
     private createSteps(args: AdForestArgs): string | undefined {
         const spec = this.spec;
         const step = (server: ServerSpec, name: string, run: Parameters<WindowsVm["runScript"]>[1], dependsOn: pulumi.Resource[]) => {
-            const resource = this.servers[server.name].runScript(name, { ...run, base64Parameters: true }, { ...STEP_TIMEOUTS, dependsOn });
+            // Every member step talks to the domain: its DC must be running too.
+            const requires = [this.servers[this.dc.name], ...(run.requires ?? [])];
+            const resource = this.servers[server.name].runScript(name, { ...run, requires, base64Parameters: true }, { ...STEP_TIMEOUTS, dependsOn });
             this.steps[`${server.name}/${name}`] = resource;
             return resource;
         };
@@ -222,6 +224,8 @@ export class AdForest extends pulumi.ComponentResource {
                 // AD RMS registers itself in the domain and creates its database over Windows authentication.
                 runAsUser: this.adminUser,
                 runAsPassword: this.adminPassword,
+                // It creates its configuration database on the SQL server.
+                requires: [this.servers[sql.name]],
             }, [ready.get(rms.name)!, sqlInstalled, configure]);
         }
         const adfs = this.withRole("adfs");

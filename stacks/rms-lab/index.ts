@@ -56,8 +56,10 @@ export class RmsLab extends pulumi.ComponentResource {
             }
         }
         if (args.forestTrust) this.createTrusts(args, peerings);
-        // Last: each VM's auto-shutdown, after its final step (the trusts run on the first DC).
-        for (const forest of this.forests) for (const vm of Object.values(forest.servers)) vm.scheduleShutdown();
+        // Last: each VM's auto-shutdown, after every step of the lab. Steps need other VMs running
+        // (members their DC, AD RMS its SQL server, the trusts both DCs), so no VM may stop first.
+        const allSteps = this.forests.flatMap((f) => Object.values(f.servers).flatMap((vm) => vm.steps));
+        for (const forest of this.forests) for (const vm of Object.values(forest.servers)) vm.scheduleShutdown(allSteps);
         if (args.tenant.enabled) this.tenant = new TenantUsers("tenant", { domain: args.tenant.domain, users: args.tenant.users }, { parent: this });
 
         this.outputs = this.describe(args);
@@ -105,6 +107,8 @@ export class RmsLab extends pulumi.ComponentResource {
                     protectedParameters: { LocalPassword: first.adminPassword, RemotePassword: other.adminPassword },
                     timeoutSeconds: 3600,
                     base64Parameters: true,
+                    // The trust is made with the other forest's DC, which must be running.
+                    requires: [other.servers[other.dc.name]],
                 },
                 { dependsOn: [first.domainReady, other.domainReady, ...peerings, ...(previous ? [previous] : [])], customTimeouts: { create: "90m", update: "90m", delete: "30m" } },
             );

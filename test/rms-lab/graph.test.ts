@@ -178,6 +178,16 @@ describe("rms-lab: the post's two labs (defaults)", () => {
         }
     });
 
+    it("starts the VMs a step needs with the step's own: the DC for members' steps, the SQL server for AD RMS, the other DC for the trust", () => {
+        const vmId = (name: string) => one(plan, "azure-native:compute:VirtualMachine", name).id!;
+        const startOf = (step: string) => String(input(one(plan, RESTART, `${step}-start`), "create")).split(" --output none")[0].replace("az vm start --ids ", "").split(" ");
+        expect(startOf("jog-dc1-promote-dc")).toEqual([vmId("jog-dc1")]);
+        expect(startOf("jog-sql1-join-domain")).toEqual([vmId("jog-sql1"), vmId("jog-dc1")]);
+        expect(startOf("jog-rms1-install-rms")).toEqual([vmId("jog-rms1"), vmId("jog-dc1"), vmId("jog-sql1")]);
+        expect(startOf("gitw-adfs1-install-adfs")).toEqual([vmId("gitw-adfs1"), vmId("gitw-dc1")]);
+        expect(startOf("jog-dc1-forest-trust-modern")).toEqual([vmId("jog-dc1"), vmId("gitw-dc1")]);
+    });
+
     it("deletes each step with its VM, since Azure cannot delete a Run Command from a stopped VM", () => {
         for (const run of ofType(plan, RUN_COMMAND)) {
             const vm = one(plan, "azure-native:compute:VirtualMachine", input<string>(run, "vmName"));
