@@ -56,8 +56,11 @@ export function rmsLabProbes(outputs: Record<string, unknown>): Probe[] {
     const probes: Probe[] = [];
     for (const raw of forests as ForestOutput[]) {
         for (const key of ["name", "domain", "resourceGroup", "vnet"]) field(raw, key, LAB);
-        const remotes = trust ? (forests as ForestOutput[]).filter((f) => f !== raw).map((f) => f.domain) : [];
-        for (const server of raw.servers) probes.push(serverProbe(raw, server, remotes));
+        const all = forests as ForestOutput[];
+        const remotes = trust ? all.filter((f) => f !== raw).map((f) => f.domain) : [];
+        // The lab makes trusts from the first forest to each other one (stacks/rms-lab/index.ts createTrusts).
+        const trusted = !trust ? [] : raw === all[0] ? remotes : [all[0].domain];
+        for (const server of raw.servers) probes.push(serverProbe(raw, server, remotes, trusted));
         probes.push(networkProbe(raw));
     }
     return probes;
@@ -68,7 +71,7 @@ function check(kind: Kind, target: string, expected: string, log: string): Check
 }
 
 /** One Run Command on a server with every check its roles call for; targets are `server: what`. */
-function serverProbe(forest: ForestOutput, server: ServerOutput, remotes: string[]): Probe {
+function serverProbe(forest: ForestOutput, server: ServerOutput, remotes: string[], trusted: string[]): Probe {
     const dc = forest.servers.find((s) => s.roles.includes("dc"));
     if (!dc) throw new Error(`the rms-lab outputs list no DC in forest ${forest.name}`);
     const log = `${LOG} on ${server.name} (its reach output has the command that shows it)`;
@@ -79,7 +82,7 @@ function serverProbe(forest: ForestOutput, server: ServerOutput, remotes: string
     if (server === dc) {
         checks.push(check("dc-dns-ldap", at(forest.domain), "SRV and LDAP answer", log));
         for (const r of remotes) checks.push(check("forwarders", at(r), "forwarder zone, SRV resolves", log));
-        for (const r of remotes) checks.push(check("forest-trust", at(r), "BiDirectional forest trust, verified", `${LOG} on the first forest's DC (its forest-trust step), and nltest /sc_verify on ${server.name}`));
+        for (const r of trusted) checks.push(check("forest-trust", at(r), "BiDirectional forest trust, verified", `${LOG} on the first forest's DC (its forest-trust step), and nltest /sc_verify on ${server.name}`));
         if (forest.certificateAuthority) checks.push(check("ca-published", at(forest.certificateAuthority), "published in AD, answers certutil -ping", log));
         // Asked from the DC, as a client would: a server asking its own name with Windows
         // authentication can meet the loopback check instead of AD RMS.
@@ -98,6 +101,7 @@ function serverProbe(forest: ForestOutput, server: ServerOutput, remotes: string
             Checks: [...new Set(selected.map((c) => c.kind))].join(","),
             DomainControllerIp: dc.privateIp,
             RemoteDomains: remotes.join(";"),
+            TrustDomains: trusted.join(";"),
             CaName: forest.certificateAuthority ?? "",
             ClusterUrl: forest.rmsClusterUrl ?? "",
         };

@@ -2,7 +2,7 @@
 // roles), what the script is given, how its VERIFY lines and the network's states are graded.
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { RMS_CHECKS } from "../../stacks/rms-lab/verify";
+import { RMS_CHECKS, rmsLabProbes } from "../../stacks/rms-lab/verify";
 import { script } from "../../stacks/rms-lab/scripts";
 import { type Rule, SIGNED_IN, fakeClis, row, runCommandAnswer, stackOutputs, verify } from "../verify/harness";
 
@@ -74,7 +74,7 @@ describe("rms-lab verify", () => {
         expect(run.code).toBe(0);
         const invoke = (vm: string) => fakes.calls().find((c) => c.command === "vm run-command invoke" && c.options["--name"] === vm)!;
         const params = (vm: string) => Object.fromEntries((invoke(vm).options["--parameters"] as string[]).map((p) => [p.slice(0, p.indexOf("=")), decode(p.slice(p.indexOf("=") + 1))]));
-        expect(params("jog-dc1")).toEqual({ DomainName: "jog.local", Checks: "dc-dns-ldap,forwarders,forest-trust,ca-published,rms-urls", DomainControllerIp: "10.110.0.4", RemoteDomains: "geekintheweeds.com", CaName: "JOG-ROOT-CA", ClusterUrl: "http://jog-rms1.jog.local" });
+        expect(params("jog-dc1")).toEqual({ DomainName: "jog.local", Checks: "dc-dns-ldap,forwarders,forest-trust,ca-published,rms-urls", DomainControllerIp: "10.110.0.4", RemoteDomains: "geekintheweeds.com", TrustDomains: "geekintheweeds.com", CaName: "JOG-ROOT-CA", ClusterUrl: "http://jog-rms1.jog.local" });
         expect(params("jog-sql1").Checks).toBe("member-joined,sql-rms-db");
         expect(params("gitw-rms1").Checks).toBe("member-joined,sql-rms-db");
         expect(params("jog-rms1").Checks).toBe("member-joined");
@@ -108,6 +108,16 @@ describe("rms-lab verify", () => {
         expect(invokes.map((c) => c.options["--name"]).sort()).toEqual(["gitw-rms1", "jog-sql1"]);
         for (const c of invokes) expect(decode((c.options["--parameters"] as string[]).find((p) => p.startsWith("Checks="))!.slice(7))).toBe("sql-rms-db");
         expect(fakes.calls().some((c) => c.command.startsWith("network"))).toBe(false);
+    });
+
+    it("expects the trusts the lab makes with three forests: the first with each other, the others with the first only", () => {
+        const [legacy, modern] = OUTPUTS["rms-lab"].forests;
+        const third = { ...modern, name: "third", domain: "third.example", netbios: "THIRD", servers: [server("third-dc1", "10.130.0.4", ["dc"])], vnet: "vnet-rms-third", peerings: [], vpnConnection: "con-rms-third-home" };
+        const probes = rmsLabProbes({ ...OUTPUTS["rms-lab"], forests: [legacy, modern, third] });
+        const trustTargets = probes.flatMap((p) => p.checks.filter((c) => c.kind === "forest-trust").map((c) => c.target));
+        expect(trustTargets.sort()).toEqual(["gitw-dc1: jog.local", "jog-dc1: geekintheweeds.com", "jog-dc1: third.example", "third-dc1: jog.local"]);
+        const forwarderTargets = probes.flatMap((p) => p.checks.filter((c) => c.kind === "forwarders").map((c) => c.target));
+        expect(forwarderTargets).toContain("gitw-dc1: third.example");
     });
 
     it("keeps the script's checks and the ones verify grades in step", () => {

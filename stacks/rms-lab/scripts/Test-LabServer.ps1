@@ -9,8 +9,10 @@ param(
     # Comma-separated: dc-dns-ldap, forwarders, forest-trust, ca-published, member-joined, rms-urls, sql-rms-db, adfs-installed.
     [Parameter(Mandatory = $true)] [string] $Checks,
     [string] $DomainControllerIp = "",
-    # The other forests' domains, separated by ';'.
+    # The other forests' domains, separated by ';' (each has a conditional forwarder here).
     [string] $RemoteDomains = "",
+    # The forests this one trusts, separated by ';' (the first forest trusts every other; the others trust the first).
+    [string] $TrustDomains = "",
     [string] $CaName = "",
     [string] $ClusterUrl = "",
     [string] $SqlInstance = "SQLEXPRESS"
@@ -34,6 +36,7 @@ function Test-LabCheck([string] $Check, [string] $Target, [scriptblock] $Body) {
 
 $wanted = @($Checks -split ',')
 $remotes = @($RemoteDomains -split ';' | Where-Object { $_ })
+$trusted = @($TrustDomains -split ';' | Where-Object { $_ })
 
 Invoke-LabStep "verify" {
     Write-LabLog "verifying: $Checks"
@@ -54,6 +57,8 @@ Invoke-LabStep "verify" {
                 @{ Pass = ($zone.ZoneType -eq "Forwarder" -and $srv.Count -gt 0); Found = "zone $($zone.ZoneType) to $(@($zone.MasterServers | ForEach-Object { $_.IPAddressToString }) -join ','); SRV $(@($srv | ForEach-Object { $_.NameTarget }) -join ',')" }
             }
         }
+    }
+    foreach ($remote in $trusted) {
         if ($wanted -contains "forest-trust") {
             Test-LabCheck "forest-trust" $remote {
                 $trust = Get-ADTrust -Identity $remote
