@@ -4,7 +4,7 @@
 import { type CommonSettings, labTags } from "../../lib/common";
 import type { Setting, SettingsReader } from "../../lib/config";
 import awsRegionTable from "./aws-regions.json";
-import { scheduleProblem } from "./schedule-expression";
+import { firesMoreThanDaily, scheduleProblem } from "./schedule-expression";
 
 /** The commercial partition's regions (stacks/collector/aws-regions.json names its sources). */
 const AWS_REGIONS: Record<string, { name: string; optIn: boolean }> = awsRegionTable.regions;
@@ -54,7 +54,14 @@ export function readCollectorSettings(reader: SettingsReader, common: CommonSett
     const accountId = typeof accountSetting.value === "string" && accountSetting.value !== "" ? accountSetting.value : undefined;
     if (accountId !== undefined && !/^\d{12}$/.test(accountId)) accountSetting.problem('the 12-digit AWS account the lab may deploy to, or "" for any');
 
-    const schedule = readSchedule(reader.get("collectorSchedule"), "an EventBridge schedule such as rate(1 day), rate(12 hours) or cron(0 6 * * ? *)");
+    const scheduleSetting = reader.get("collectorSchedule");
+    let schedule = readSchedule(scheduleSetting, "an EventBridge schedule such as rate(1 day) or cron(0 6 * * ? *)");
+    // The report is daily: one record per key and day, and a day's checkpoint skips what that day
+    // already delivered, so a second run the same day would add nothing (not even a newer LastUsedDate).
+    if (schedule && firesMoreThanDaily(schedule)) {
+        scheduleSetting.problem("a schedule that runs at most once a day, such as rate(1 day) or cron(0 6 * * ? *): the report holds one record per key and day");
+        schedule = "";
+    }
 
     return {
         stack,

@@ -36,7 +36,7 @@ export function scheduleProblem(expression: string): string | undefined {
 
 function rateProblem(body: string): string | undefined {
     const m = /^(\d+) (minute|minutes|hour|hours|day|days)$/.exec(body);
-    if (!m || Number(m[1]) < 1) return "rate(<whole number> <unit>) such as rate(1 day) or rate(12 hours), units minute(s), hour(s), day(s)";
+    if (!m || Number(m[1]) < 1) return "rate(<whole number> <unit>) such as rate(1 day) or rate(7 days), units minute(s), hour(s), day(s)";
     const value = Number(m[1]);
     const singular = !m[2].endsWith("s");
     if (value === 1 && !singular) return `rate(1 ${m[2].slice(0, -1)}): EventBridge wants the singular unit for 1`;
@@ -88,4 +88,16 @@ function value(text: string, field: Field): number | undefined {
     }
     const i = field.names?.indexOf(text) ?? -1;
     return i >= 0 ? i + field.min : undefined;
+}
+
+/**
+ * Whether a valid expression can fire more than once in a UTC day: a rate in minutes or hours,
+ * or a cron whose minutes or hours field is not one fixed value.
+ */
+export function firesMoreThanDaily(expression: string): boolean {
+    if (/^rate\(\d+ (minute|minutes|hour|hours)\)$/.test(expression)) return true;
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    if (!cron) return false;
+    const [minutes, hours] = cron[1].trim().split(/\s+/);
+    return !/^\d+$/.test(minutes ?? "") || !/^\d+$/.test(hours ?? "");
 }

@@ -147,8 +147,18 @@ describe("schedules", () => {
         expect(line.startsWith(`labs:collectorSchedule = ${JSON.stringify(schedule)}: expected ${expected}`), line).toBe(true);
     });
 
-    it.each(["rate(1 day)", "rate(30 minutes)", "cron(0 6 * * ? *)", "cron(0/15 8-17 ? * MON-FRI *)", "cron(0 4 L * ? 2027)", "cron(0 4 ? * 6#3 *)", "cron(30 2 1,15 JAN-JUN ? *)"])("accepts %s", (schedule) => {
+    it.each(["rate(1 day)", "rate(7 days)", "cron(0 6 * * ? *)", "cron(0 4 L * ? 2027)", "cron(0 4 ? * 6#3 *)", "cron(30 2 1,15 JAN-JUN ? *)", "cron(0 8 ? * MON-FRI *)"])("accepts %s", (schedule) => {
         expect(problems({ labs: ["collector"], collectorSchedule: schedule })).toEqual([]);
+    });
+
+    it.each(["rate(12 hours)", "rate(30 minutes)", "cron(0/15 8-17 ? * MON-FRI *)", "cron(0 6,18 * * ? *)"])("refuses %s for the daily report, which would add nothing on a second run the same day", (schedule) => {
+        expect(only({ labs: ["collector"], collectorSchedule: schedule })).toBe(
+            `labs:collectorSchedule = ${JSON.stringify(schedule)}: expected a schedule that runs at most once a day, such as rate(1 day) or cron(0 6 * * ? *): the report holds one record per key and day`,
+        );
+    });
+
+    it("takes an Entra export schedule that runs more often: each run exports the day before, again", () => {
+        expect(problems({ labs: ["collector"], collectorEntraLogsEnabled: true, collectorEntraLogsSchedule: "cron(0/30 * * * ? *)" })).toEqual([]);
     });
 });
 
