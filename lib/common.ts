@@ -24,7 +24,7 @@ export interface WindowsSettings {
 
 export function readCommonSettings(reader: SettingsReader, now = new Date()): CommonSettings {
     const ownerSetting = reader.get("owner");
-    let owner = ownerSetting.string("your name or e-mail, used as the lab's owner tag (pulumi config set owner <you>)") ?? "";
+    let owner = ownerSetting.string("your name or e-mail, used as the lab's owner tag (pulumi config set owner <you>)", (s) => s.trim() !== "") ?? "";
     const tagProblem = owner ? tagValueProblem(owner) : undefined;
     if (tagProblem) {
         ownerSetting.problem(`your name or e-mail as a tag value both clouds accept: ${tagProblem}`);
@@ -137,16 +137,22 @@ export function labTags(lab: string, common: CommonSettings): Record<string, str
  * builds its VMs: Trusted Launch needs a Generation 2 image, and the size must boot the image's
  * generation. Images of publishers other than MicrosoftWindowsServer are not judged.
  */
-export function checkImage(setting: Setting, image: ImageReference, windows: WindowsSettings): void {
+export function checkImage(setting: Setting, image: ImageReference, windows: WindowsSettings, note = ""): void {
+    const urn = `${image.publisher}:${image.offer}:${image.sku}:${image.version}`;
+    // The servers' roles and steps are Windows Server's (PowerShell Run Commands, Install-WindowsFeature,
+    // AD DS, DNS Server): a Linux or Windows client image deploys, then every step fails.
+    if (image.publisher.toLowerCase() !== "microsoftwindowsserver" || !/^windowsserver/i.test(image.offer)) {
+        setting.problem(`a Windows Server image (publisher MicrosoftWindowsServer, offer WindowsServer) such as MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest: the servers' roles need Windows Server${note}`, urn);
+        return;
+    }
     const generation = imageGeneration(image);
     if (!generation) return;
-    const urn = `${image.publisher}:${image.offer}:${image.sku}:${image.version}`;
     if (windows.trustedLaunch && generation === "V1") {
-        setting.problem("a Generation 2 image such as MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest or a -gensecond SKU: Trusted Launch needs one (or set trustedLaunch false)", urn);
+        setting.problem(`a Generation 2 image such as MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest or a -gensecond SKU: Trusted Launch needs one (or set trustedLaunch false)${note}`, urn);
         return;
     }
     const size = windows.size ? vmSize(windows.size) : undefined;
     if (size && !size.hyperVGenerations.includes(generation)) {
-        setting.problem(`an image of Generation ${size.hyperVGenerations.map((g) => g.slice(1)).join(" or ")}: vmSize ${windows.size} does not boot Generation ${generation.slice(1)} images`, urn);
+        setting.problem(`an image of Generation ${size.hyperVGenerations.map((g) => g.slice(1)).join(" or ")}: vmSize ${windows.size} does not boot Generation ${generation.slice(1)} images${note}`, urn);
     }
 }

@@ -34,8 +34,9 @@ export function checkNetworks(drafts: NetworkDraft[], problems: Problems, others
     const hostNames = new Map<string, string>();
     const vnetNames = new Set<string>();
     for (const v of drafts) {
-        if (v.name && vnetNames.has(v.name)) problems.add(`${v.path}.name`, v.name, "a VNet name not used by another VNet");
-        vnetNames.add(v.name);
+        // ARM names are case-insensitive: v1 and V1 are one VNet.
+        if (v.name && vnetNames.has(v.name.toLowerCase())) problems.add(`${v.path}.name`, v.name, "a VNet name not used by another VNet, ignoring case");
+        vnetNames.add(v.name.toLowerCase());
         for (const issue of checkLayout(v.name, v.addressSpace, v.subnets)) {
             if (issue.subnet === undefined) problems.add(`${v.path}.addressSpace`, v.addressSpace, issue.expected);
             else if (issue.field === "name") problems.add(v.subnetPaths[issue.subnet].replace(/\.addressPrefix$/, ".name").replace(/\.subnetPrefix$/, ".subnetName"), v.subnets[issue.subnet].name, issue.expected);

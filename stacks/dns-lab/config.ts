@@ -75,7 +75,8 @@ const VNET_FIELDS = ["name", "addressSpace", "subnetPrefix", "subnetName", "vms"
 
 export function readDnsLabSettings(reader: SettingsReader, common: CommonSettings, windows: WindowsSettings, stack: string): DnsLabArgs {
     const pattern = reader.get("dnsPattern").oneOf(DNS_PATTERNS) ?? "azure-provided";
-    checkImage(reader.get("windowsImage"), windows.image, windows);
+    // An image that is not a URN has been reported already.
+    if (windows.image.publisher) checkImage(reader.get("windowsImage"), windows.image, windows);
     const vnetsSetting = reader.get("dnsVnets");
     const vnetItems = vnetsSetting.isSet ? vnetsSetting.items("a list of VNets: [{name, addressSpace, subnetPrefix, vms: [{name, ip}]}], or [] for the post's") : [];
     // Empty (the default): the post's single-VNet example for azure-provided, a second VNet for the others.

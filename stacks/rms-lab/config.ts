@@ -94,7 +94,8 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
     const forestSettings = items.length ? items : DEFAULT_FORESTS.map((f, i) => new Setting(`${forestsSetting.path}[${i}]`, f, reader.problems));
     const forests = forestSettings.map(readForest);
     forests.forEach((f, i) => {
-        if (f.image.publisher) checkImage(forestSettings[i].field("windowsImage"), f.image, windows);
+        // The default forests' images are the post's; say so, since the user never wrote them.
+        if (f.image.publisher) checkImage(forestSettings[i].field("windowsImage"), f.image, windows, items.length ? "" : " (this is the default forest's image: choose another vmSize, or set rmsLabs with your own images)");
     });
 
     const vpnEnabled = reader.get("rmsVpnEnabled").boolean() ?? true;
@@ -157,7 +158,7 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
     const users = usersSetting
         .items("a list of user names such as [aip-admin, alice]")
         .map((s) => {
-            const name = s.string("a user name: letters, digits, '.', '-' or '_'", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v));
+            const name = s.string("a user name: 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit", (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v));
             if (name === undefined) return undefined;
             const other = userNames.get(name.toLowerCase());
             if (other !== undefined) {
@@ -199,7 +200,11 @@ export function readRmsLabSettings(reader: SettingsReader, common: CommonSetting
 function readForest(item: Setting): Draft {
     item.object("a lab: {name, domain, netbios, addressSpace, subnetPrefix, gatewaySubnetPrefix, windowsImage, servers}", FOREST_FIELDS);
     const name = item.field("name").string("a short lab name: 1-12 lower-case letters or digits", (s) => /^[a-z0-9]{1,12}$/.test(s)) ?? "";
-    const domain = item.field("domain").string("an Active Directory domain name such as jog.local (at least two labels)", isDnsName) ?? "";
+    const domainSetting = item.field("domain");
+    const domain = domainSetting.string(
+        typeof domainSetting.value === "string" && domainSetting.value.endsWith(".") ? "an Active Directory domain name without a trailing dot, such as jog.local" : "an Active Directory domain name such as jog.local (at least two labels of letters, digits and hyphens, each at most 63 characters)",
+        isDnsName,
+    ) ?? "";
     const netbios = item.field("netbios").string("a NetBIOS domain name: 1-15 upper-case letters or digits", (s) => /^[A-Z0-9][A-Z0-9-]{0,14}$/.test(s)) ?? "";
     const addressSpace = item.field("addressSpace").string("an IPv4 CIDR block such as 10.110.0.0/16") ?? "";
     const subnetPrefix = item.field("subnetPrefix").string("the servers' subnet, an IPv4 CIDR block such as 10.110.0.0/24") ?? "";
@@ -254,7 +259,7 @@ function checkForests(forests: Draft[], problems: Problems): void {
             if (s.roles.includes("aadc") && /2025/.test(f.image.sku)) problems.add(`${f.path}.windowsImage`, `${f.image.publisher}:${f.image.offer}:${f.image.sku}:${f.image.version}`, "a Windows Server 2016 to 2022 image: Entra Connect does not support 2025");
         }
         if (withRole("rms").length > 1) problems.add(`${f.path}.servers`, withRole("rms").map((s) => s.name), "one server with the rms role (the lab runs a single-server AD RMS cluster)");
-        if (withRole("rms").length === 1 && withRole("sql").length !== 1) problems.add(`${f.path}.servers`, withRole("sql").map((s) => s.name), "exactly one server with the sql role: AD RMS keeps its configuration and cluster key in SQL Server Express");
+        if (withRole("rms").length === 1 && withRole("sql").length !== 1) problems.add(`${f.path}.servers`, f.servers.map((s) => `${s.name}:${s.roles.join("+")}`), `exactly one server with the sql role (${withRole("sql").length} have it): AD RMS keeps its configuration and cluster key in SQL Server Express`);
     }
 }
 

@@ -146,7 +146,7 @@ describe("dns-lab configuration problems: one line each, naming the setting, the
     });
 
     it("two VNets with one name, two subnets with one name, a subnet name Azure refuses", () => {
-        expect(problems({ dnsVnets: [VNET1, vnet("vnet1", "10.102.0.0/16", "10.102.0.0/24", [])] })).toEqual(['labs:dnsVnets[1].name = "vnet1": expected a VNet name not used by another VNet']);
+        expect(problems({ dnsVnets: [VNET1, vnet("vnet1", "10.102.0.0/16", "10.102.0.0/24", [])] })).toEqual(['labs:dnsVnets[1].name = "vnet1": expected a VNet name not used by another VNet, ignoring case']);
         expect(problems({ dnsVnets: [{ ...VNET1, subnets: [{ name: "snet-servers", addressPrefix: "10.101.1.0/24" }] }] })).toEqual([
             'labs:dnsVnets[0].subnets[0].name = "snet-servers": expected a subnet name no other subnet of vnet1 uses',
         ]);

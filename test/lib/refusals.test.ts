@@ -266,3 +266,34 @@ describe("setting namespaces", () => {
         );
     });
 });
+
+describe("what a new user tried", () => {
+    it.each(["Canonical:ubuntu-24_04-lts:server:latest", "MicrosoftWindowsDesktop:windows-11:win11-24h2-pro:latest"])("refuses an image that is not Windows Server: %s", (image) => {
+        expect(only({ labs: ["dns-lab"], windowsImage: image })).toBe(
+            `labs:windowsImage = "${image}": expected a Windows Server image (publisher MicrosoftWindowsServer, offer WindowsServer) such as MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest: the servers' roles need Windows Server`,
+        );
+    });
+
+    it("refuses two VNets whose names differ only in case", () => {
+        const vnets = [
+            { name: "v1", addressSpace: "10.1.0.0/16", subnetPrefix: "10.1.0.0/24", vms: [] },
+            { name: "V1", addressSpace: "10.2.0.0/16", subnetPrefix: "10.2.0.0/24", vms: [] },
+        ];
+        expect(only({ labs: ["dns-lab"], dnsVnets: vnets })).toBe('labs:dnsVnets[1].name = "V1": expected a VNet name not used by another VNet, ignoring case');
+    });
+
+    it("refuses an owner of spaces only", () => {
+        expect(only({ owner: "   " })).toBe(`labs:owner = "   ": expected your name or e-mail, used as the lab's owner tag (pulumi config set owner <you>)`);
+    });
+
+    it("says a domain's trailing dot is the problem", () => {
+        const forest = { name: "lab", domain: "corp.example.", netbios: "CORP", addressSpace: "10.130.0.0/16", subnetPrefix: "10.130.0.0/24", gatewaySubnetPrefix: "10.130.255.0/27", windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest", servers: [{ name: "corp-dc1", ip: "10.130.0.4", roles: ["dc", "adcs"] }] };
+        expect(only({ labs: ["rms-lab"], rmsLabs: [forest] })).toBe('labs:rmsLabs[0].domain = "corp.example.": expected an Active Directory domain name without a trailing dot, such as jog.local');
+    });
+
+    it("says when an image it refuses is a default forest's", () => {
+        expect(problems({ labs: ["rms-lab"], vmSize: "Standard_A2_v2", trustedLaunch: false })).toContain(
+            'labs:rmsLabs[1].windowsImage = "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest": expected an image of Generation 1: vmSize Standard_A2_v2 does not boot Generation 2 images (this is the default forest\'s image: choose another vmSize, or set rmsLabs with your own images)',
+        );
+    });
+});

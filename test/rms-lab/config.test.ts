@@ -37,8 +37,8 @@ describe("rms-lab configuration problems: one line each, naming the setting, the
             "bad domain names",
             { rmsLabs: [{ ...legacy, domain: "jog" }, { ...modern, domain: "bad_domain.com" }] },
             [
-                'labs:rmsLabs[0].domain = "jog": expected an Active Directory domain name such as jog.local (at least two labels)',
-                'labs:rmsLabs[1].domain = "bad_domain.com": expected an Active Directory domain name such as jog.local (at least two labels)',
+                'labs:rmsLabs[0].domain = "jog": expected an Active Directory domain name such as jog.local (at least two labels of letters, digits and hyphens, each at most 63 characters)',
+                'labs:rmsLabs[1].domain = "bad_domain.com": expected an Active Directory domain name such as jog.local (at least two labels of letters, digits and hyphens, each at most 63 characters)',
             ],
         ],
         [
@@ -57,7 +57,7 @@ describe("rms-lab configuration problems: one line each, naming the setting, the
         [
             "AD RMS without SQL Server",
             { rmsLabs: [{ ...legacy, servers: legacy.servers.filter((s) => s.name !== "jog-sql1") }] },
-            ["labs:rmsLabs[0].servers = []: expected exactly one server with the sql role: AD RMS keeps its configuration and cluster key in SQL Server Express"],
+            ['labs:rmsLabs[0].servers = ["jog-dc1:dc+adcs","jog-rms1:rms"]: expected exactly one server with the sql role (0 have it): AD RMS keeps its configuration and cluster key in SQL Server Express'],
         ],
         [
             "a server outside its subnet",
