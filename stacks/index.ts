@@ -64,6 +64,9 @@ export function prepareLabs(reader: SettingsReader, stack: string): Array<[name:
         labsSetting.problem(`at least one lab from: ${LAB_NAMES.join(", ")} (to remove every lab, run pulumi destroy)`, []);
     }
     const selected = items.map((s) => s.oneOf(LAB_NAMES)).filter((n): n is string => n !== undefined);
+    // `labs plan --lab NAME` builds one lab, and checks it with every lab the stack selects.
+    const only = onlyLab();
+    if (only && LAB_NAMES.includes(only) && !selected.includes(only)) selected.push(only);
     const shared: SharedSettings = {
         stack,
         common: once(() => readCommonSettings(reader)),
@@ -78,7 +81,16 @@ export function runLabs(): Record<string, Record<string, pulumi.Input<unknown>>>
     const builders = prepareLabs(reader, pulumi.getStack());
     // Every problem of every lab at once, before any resource exists.
     reader.problems.throwIfAny();
-    return Object.fromEntries(builders.map(([name, build]) => [name, build()]));
+    const only = onlyLab();
+    return Object.fromEntries(builders.filter(([name]) => !only || name === only).map(([name, build]) => [name, build()]));
+}
+
+/**
+ * The one lab to build when the offline engine plans `--lab NAME` (variable LABS_ONLY_LAB, set
+ * by cli/commands/plan.ts); undefined under `pulumi up`, which builds every selected lab.
+ */
+function onlyLab(): string | undefined {
+    return process.env.LABS_ONLY_LAB || undefined;
 }
 
 function once<T>(read: () => T): () => T {

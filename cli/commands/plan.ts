@@ -56,16 +56,22 @@ export function renderReadiness(plan: Plan, lab: string | undefined, programDir:
 }
 
 /** Evaluates the program; with a lab name and a program that selects labs by config `labs`, only that lab. */
+/** How `--lab` tells this project's program which one lab to build (stacks/index.ts reads it). */
+export const ONLY_LAB_VARIABLE = "LABS_ONLY_LAB";
+
 export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" | "program" | "config" | "secretConfig">): Promise<Plan> {
     const programDir = resolveProgramDir(options.program);
     const project = loadProject(programDir);
     const overrides = parseConfigFlags(options.config ?? []);
     const labsSetting = project.config.find((d) => d.key === `${project.name}:labs`);
+    const env: Record<string, string> = {};
     if (options.lab && labsSetting) {
         // The setting's default lists every lab the project has.
         const known = Array.isArray(labsSetting.default) ? labsSetting.default.map(String) : undefined;
         if (known && !known.includes(options.lab)) throw new UserError(`--lab ${options.lab}: this project has no such lab; its labs are ${known.join(", ")}.`);
-        overrides.labs = [options.lab];
+        // The program still reads and checks every lab the stack selects (pulumi up would refuse
+        // their settings too), and builds this one only.
+        env[ONLY_LAB_VARIABLE] = options.lab;
     }
     // In a process of its own: the program owns that event loop, so the engine can tell when it has
     // truly finished, and neither a process.exit nor a heap exhaustion takes the command down.
@@ -74,7 +80,7 @@ export async function evaluateForLab(options: Pick<PlanOptions, "stack" | "lab" 
     // The type check `pulumi up` does first runs beside the evaluation, in a process of its own.
     const typecheck = typecheckProgram(project);
     typecheck.catch(() => undefined);
-    const { plan } = await evaluateInChild({ programDir, stack: options.stack, overrides, secretOverrides }, true);
+    const { plan } = await evaluateInChild({ programDir, stack: options.stack, overrides, secretOverrides, env }, true);
     const problems = await typecheck;
     if (problems.length) {
         throw new ProgramError(

@@ -32,6 +32,8 @@ export interface EvaluateOptions {
     settle?: "event-loop" | "promises";
     /** Stop waiting after this many seconds and report what is pending (default 300). */
     timeoutSeconds?: number;
+    /** Environment variables for the program, beside this process's (evaluateInChild only). */
+    env?: Record<string, string>;
 }
 
 /** Where this project's own packages live: programs given with --program use these. */

@@ -33,7 +33,7 @@ export function evaluateInChild(options: EvaluateOptions, live = false): Promise
             execArgv: [`--max-old-space-size=${heapMegabytes()}`],
             stdio: ["ignore", "pipe", "pipe", "ipc"],
             serialization: "advanced",
-            env: { ...process.env, FORCE_COLOR: "0" },
+            env: { ...process.env, ...options.env, FORCE_COLOR: "0" },
         });
         let stderr = "";
         const collect = (d: Buffer) => {
