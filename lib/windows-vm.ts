@@ -321,7 +321,8 @@ export function describeAutoShutdown(
     return {
         daily: `${s.time.slice(0, 2)}:${s.time.slice(2)} ${s.timeZone}`,
         nextStopUtc: next ? next.toISOString().replace(/:\d\d\.\d{3}Z$/, "Z") : "unknown",
-        startAgain: groups.map((g) => `az vm start --ids $(az vm list --resource-group ${g.resourceGroup} --query "[].id" --output tsv)`),
+        // One line per VM: it runs as written in any shell (cmd, PowerShell, bash), no substitution.
+        startAgain: groups.flatMap((g) => g.vms.map((vm) => `az vm start --resource-group ${g.resourceGroup} --name ${vm}`)),
     };
 }
 
