@@ -77,11 +77,20 @@ export interface RunScriptArgs {
 export const DEFAULT_VM_SIZE = "Standard_B2s";
 export const DEFAULT_AUTO_SHUTDOWN: AutoShutdown = { time: "1900", timeZone: "UTC" };
 
+/**
+ * Words Windows keeps for its well-known security principals, which a computer or NetBIOS domain
+ * name must not be: "Table of reserved words" of "Naming conventions in Active Directory for
+ * computers, domains, sites, and OUs" (learn.microsoft.com/troubleshoot/windows-server/active-directory/
+ * naming-conventions-for-computer-domain-site-ou, KB 909264), its one-word entries.
+ */
+export const RESERVED_NAMES = new Set(["ANONYMOUS", "BATCH", "BUILTIN", "DIALUP", "INTERACTIVE", "INTERNET", "LOCAL", "NETWORK", "NULL", "PROXY", "RESTRICTED", "SELF", "SERVICE", "SYSTEM", "USERS", "WORLD"]);
+
 /** Azure's rules for a Windows computer name; returns the expected form when `name` breaks them. */
 export function windowsComputerNameProblem(name: string): string | undefined {
     if (!/^[A-Za-z0-9-]{1,15}$/.test(name) || /^\d+$/.test(name) || name.endsWith("-") || name.startsWith("-")) {
         return "a Windows computer name: 1-15 letters, digits or hyphens, not only digits, not starting or ending with a hyphen";
     }
+    if (RESERVED_NAMES.has(name.toUpperCase())) return `a computer name other than ${name.toUpperCase()}, a word Windows reserves for a well-known security principal`;
     return undefined;
 }
 

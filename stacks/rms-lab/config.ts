@@ -8,7 +8,7 @@ import { type Cidr, freeBlocks, isPublicUnicast, parseCidr } from "../../lib/net
 import { type NetworkDraft, checkNetworks, isDnsName, reservedProblem } from "../../lib/network-config";
 import type { SubnetSpec } from "../../lib/network";
 import { VPN_SKUS, type VpnSku } from "../../lib/vpn-gateway";
-import type { ImageReference } from "../../lib/windows-vm";
+import { type ImageReference, RESERVED_NAMES } from "../../lib/windows-vm";
 
 export const ROLES = ["dc", "adcs", "rms", "sql", "adfs", "aadc"] as const;
 export type Role = (typeof ROLES)[number];
@@ -249,6 +249,7 @@ function checkForests(forests: Draft[], problems: Problems): void {
         if (f.domain && domains.has(f.domain.toLowerCase())) problems.add(`${f.path}.domain`, f.domain, "a domain no other lab uses (the forests trust each other by name)");
         domains.add(f.domain.toLowerCase());
         if (f.netbios && netbiosNames.has(f.netbios)) problems.add(`${f.path}.netbios`, f.netbios, "a NetBIOS name no other lab uses");
+        else if (RESERVED_NAMES.has(f.netbios)) problems.add(`${f.path}.netbios`, f.netbios, `a NetBIOS domain name other than ${f.netbios}, a word Windows reserves for a well-known security principal (a domain so named cannot take part in a trust)`);
         netbiosNames.add(f.netbios);
         const withRole = (role: Role) => f.servers.filter((s) => s.roles.includes(role));
         if (withRole("dc").length !== 1) problems.add(`${f.path}.servers`, f.servers.map((s) => `${s.name}:${s.roles.join("+")}`), "exactly one server with the dc role (it creates the forest)");

@@ -297,3 +297,16 @@ describe("what a new user tried", () => {
         );
     });
 });
+
+describe("reserved words", () => {
+    it.each(["system", "Internet", "NETWORK"])("refuses the computer name %s", (name) => {
+        expect(only({ labs: ["dns-lab"], dnsVnets: [{ name: "vnet1", addressSpace: "10.101.0.0/16", subnetPrefix: "10.101.0.0/24", vms: [{ name, ip: "10.101.0.4" }] }] })).toBe(
+            `labs:dnsVnets[0].vms[0].name = "${name}": expected a computer name other than ${name.toUpperCase()}, a word Windows reserves for a well-known security principal`,
+        );
+    });
+
+    it("refuses a reserved word as the NetBIOS domain name", () => {
+        const forest = { name: "lab", domain: "corp.example", netbios: "LOCAL", addressSpace: "10.130.0.0/16", subnetPrefix: "10.130.0.0/24", gatewaySubnetPrefix: "10.130.255.0/27", windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest", servers: [{ name: "corp-dc1", ip: "10.130.0.4", roles: ["dc", "adcs"] }] };
+        expect(only({ labs: ["rms-lab"], rmsLabs: [forest] })).toMatch(/^labs:rmsLabs\[0\]\.netbios = "LOCAL": expected a NetBIOS domain name other than LOCAL, a word Windows reserves/);
+    });
+});
