@@ -42,7 +42,7 @@ export function readCommonSettings(reader: SettingsReader, now = new Date()): Co
     const region = location ? azureRegion(location) : undefined;
     if (location && !region) {
         const lower = location.toLowerCase().replace(/\s+/g, "");
-        locationSetting.problem(azureRegion(lower) ? `the region's programmatic name, ${lower}` : "an Azure public region's name such as eastus, westeurope or swedencentral (az account list-locations lists them; lib/data/azure-regions.json is the lab's table)");
+        locationSetting.problem(azureRegion(lower) ? `the region's programmatic name, ${lower}` : "an Azure public region's name such as eastus, westeurope or swedencentral (az account list-locations lists them; lib/data/azure-regions.json is the lab's table, which leaves out regions open only by request, such as the Jio India ones)");
         location = "";
     } else if (region?.restricted) {
         locationSetting.problem(`a region open to every subscription: ${region.displayName} is restricted (access by request only), so deployments there fail unless Microsoft enabled it for you`);

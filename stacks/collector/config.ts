@@ -43,7 +43,22 @@ export const MAX_ROTATION_DAYS = 330;
 const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * The longest stack name the collector's names can carry. S3 takes a bucket prefix of at most 37
+ * lower-case letters, digits, hyphens (and dots), and the longest prefix is `labs-checkpoints-<stack>-`.
+ * docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html; the provider's bucket_prefix limit.
+ */
+export const MAX_STACK_NAME = 37 - "labs-checkpoints-".length - 1;
+
 export function readCollectorSettings(reader: SettingsReader, common: CommonSettings, stack: string): CollectorArgs {
+    if (!new RegExp(`^[a-z0-9](?:[a-z0-9-]{0,${MAX_STACK_NAME - 2}}[a-z0-9])?$`).test(stack)) {
+        reader.problems.list.push({
+            setting: "stack",
+            value: stack,
+            expected: "a stack name S3 bucket names can carry",
+            text: `stack ${JSON.stringify(stack)}: the collector needs a stack name of 1-${MAX_STACK_NAME} lower-case letters, digits or hyphens (not starting or ending with one), because its S3 bucket names carry it; create one with pulumi stack init <name>`,
+        });
+    }
     const regionSetting = reader.get("collectorAwsRegion");
     let region = regionSetting.string("a commercial AWS region name such as us-east-1 or eu-west-1 (GovCloud and China are not supported)", (s) => AWS_REGION.test(s)) ?? "";
     if (region && !Object.hasOwn(AWS_REGIONS, region)) {

@@ -52,6 +52,8 @@ function cronProblem(body: string): string | undefined {
         if (problem) return `a cron expression whose ${field.name} field is valid: ${problem}`;
     }
     const [dom, dow] = [parts[2], parts[4]];
+    const never = neverFires(parts);
+    if (never) return never;
     if ((dom === "?") === (dow === "?")) return `a cron expression with ? in exactly one of day-of-month and day-of-week (EventBridge cannot take both), e.g. cron(${parts[0]} ${parts[1]} ${dom === "?" ? "*" : dom} ${parts[3]} ? ${parts[5]})`;
     return undefined;
 }
@@ -100,4 +102,32 @@ export function firesMoreThanDaily(expression: string): boolean {
     if (!cron) return false;
     const [minutes, hours] = cron[1].trim().split(/\s+/);
     return !/^\d+$/.test(minutes ?? "") || !/^\d+$/.test(hours ?? "");
+}
+
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Why a cron that parses can never fire (a day no month given has, a year gone by), or undefined. */
+function neverFires(parts: string[]): string | undefined {
+    const [, , dom, month, , year] = parts.map((p) => p.toUpperCase());
+    const months = explicitValues(month, FIELDS[3]);
+    const days = explicitValues(dom, FIELDS[2]);
+    if (months && days && Math.min(...days) > Math.max(...months.map((m) => MONTH_DAYS[m - 1]))) {
+        return `a day of the month that the months given have: day ${Math.min(...days)} never comes in ${month}, so the schedule would never run`;
+    }
+    const years = explicitValues(year, FIELDS[5]);
+    const thisYear = new Date().getUTCFullYear();
+    if (years && Math.max(...years) < thisYear) return `a year from ${thisYear} on: ${year} has passed, so the schedule would never run`;
+    return undefined;
+}
+
+/** The values a field lists when it is only numbers, names and ranges (no wildcard, step or special). */
+function explicitValues(text: string, field: Field): number[] | undefined {
+    if (!/^[A-Z0-9,-]+$/.test(text)) return undefined;
+    const values: number[] = [];
+    for (const item of text.split(",")) {
+        const [from, to] = item.split("-").map((e) => value(e, field));
+        if (from === undefined) return undefined;
+        for (let v = from; v <= (to ?? from); v++) values.push(v);
+    }
+    return values.length ? values : undefined;
 }

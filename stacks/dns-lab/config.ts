@@ -255,7 +255,8 @@ function readResolver(setting: Setting, hub: VnetSpec, used: boolean): DnsLabArg
     const free = "error" in hubSpace ? [] : freeBlocks(hubSpace, 28, taken, 2);
     const pick = (field: "inboundSubnet" | "outboundSubnet", fallback: Cidr | undefined) => {
         const s = setting.field(field);
-        if (s.isSet) return s.string("an IPv4 CIDR block from /28 to /24") ?? "";
+        // Checked whatever the pattern: a value kept for later must not fail when the pattern changes.
+        if (s.isSet) return s.string("an IPv4 CIDR block from /28 to /24, such as 10.101.1.0/28", (v) => !("error" in parseCidr(v))) ?? "";
         if (used && !fallback) s.problem(`a /28 to /24 block: ${hub.name} (${hub.addressSpace}) has no free /28 left for the resolver`, undefined);
         return fallback?.text ?? "";
     };

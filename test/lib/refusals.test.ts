@@ -2,7 +2,9 @@
 // each is refused before anything is registered, with one line naming the setting, the value and
 // the fix. One case per refusal; the message must carry all three.
 import { describe, expect, it } from "vitest";
-import { problems } from "../settings";
+import { formatProblem } from "../../lib/config";
+import { prepareLabs } from "../../stacks";
+import { configure, problems } from "../settings";
 
 /** The single problem these settings give (anything else the dev stack reports is a failure too). */
 function only(overrides: Record<string, unknown>, remove: string[] = []): string {
@@ -142,6 +144,9 @@ describe("schedules", () => {
         ["rate(2 hour)", "rate(2 hours): EventBridge wants the plural unit above 1"],
         ["rate(0 minutes)", "rate(<whole number> <unit>)"],
         ["every day", "an EventBridge schedule, rate(...) or cron(...)"],
+        ["cron(0 6 31 2 ? *)", "a day of the month that the months given have: day 31 never comes in 2, so the schedule would never run"],
+        ["cron(0 6 30,31 FEB ? *)", "a day of the month that the months given have: day 30 never comes in FEB"],
+        ["cron(0 6 * * ? 2020)", "a year from"],
     ])("refuses %s", (schedule, expected) => {
         const line = only({ labs: ["collector"], collectorSchedule: schedule });
         expect(line.startsWith(`labs:collectorSchedule = ${JSON.stringify(schedule)}: expected ${expected}`), line).toBe(true);
@@ -308,5 +313,29 @@ describe("reserved words", () => {
     it("refuses a reserved word as the NetBIOS domain name", () => {
         const forest = { name: "lab", domain: "corp.example", netbios: "LOCAL", addressSpace: "10.130.0.0/16", subnetPrefix: "10.130.0.0/24", gatewaySubnetPrefix: "10.130.255.0/27", windowsImage: "MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest", servers: [{ name: "corp-dc1", ip: "10.130.0.4", roles: ["dc", "adcs"] }] };
         expect(only({ labs: ["rms-lab"], rmsLabs: [forest] })).toMatch(/^labs:rmsLabs\[0\]\.netbios = "LOCAL": expected a NetBIOS domain name other than LOCAL, a word Windows reserves/);
+    });
+});
+
+describe("stack names", () => {
+    it.each(["Dev", "my_stack", "a-very-long-stack-name-x", "-dev"])("refuses the collector on stack %s, whose S3 bucket names could not carry it", (stack) => {
+        const reader = configure({ labs: ["collector"] });
+        prepareLabs(reader, stack);
+        expect(reader.problems.list.map(formatProblem)).toEqual([
+            `stack ${JSON.stringify(stack)}: the collector needs a stack name of 1-19 lower-case letters, digits or hyphens (not starting or ending with one), because its S3 bucket names carry it; create one with pulumi stack init <name>`,
+        ]);
+    });
+
+    it("accepts a 19-character stack name", () => {
+        const reader = configure({ labs: ["collector"] });
+        prepareLabs(reader, "a-stack-of-19-chars");
+        expect(reader.problems.list).toEqual([]);
+    });
+});
+
+describe("values kept for another pattern", () => {
+    it("checks a resolver subnet's form even while the pattern does not use it", () => {
+        expect(only({ labs: ["dns-lab"], dnsPattern: "azure-provided", dnsResolver: { inboundSubnet: "garbage" } })).toBe(
+            'labs:dnsResolver.inboundSubnet = "garbage": expected an IPv4 CIDR block from /28 to /24, such as 10.101.1.0/28',
+        );
     });
 });
