@@ -3,7 +3,8 @@
 import { azureRegion, imageGeneration, nearestTimeZone, vmSize, vmSizeNames, windowsSizeProblem, windowsTimeZone } from "./azure-facts";
 import type { Setting, SettingsReader } from "./config";
 import { type Cidr, contains, parseCidr } from "./net";
-import { type AutoShutdown, type ImageReference, adminUsernameProblem } from "./windows-vm";
+import { adminUsernameProblem } from "./windows-names";
+import type { AutoShutdown, ImageReference } from "./windows-vm";
 
 export interface CommonSettings {
     owner: string;

@@ -5,7 +5,7 @@ import type { Problems } from "./config";
 import { type Cidr, SMALLEST_SUBNET_PREFIX, azureReservedOverlap, azureUsable, containsIp, ipText, overlaps, parseCidr, parseIp } from "./net";
 import { SERVICE_SUBNETS, checkLayout } from "./network-rules";
 import type { SubnetSpec } from "./network";
-import { windowsComputerNameProblem } from "./windows-vm";
+import { windowsComputerNameProblem } from "./windows-names";
 
 /** A VNet being read from config, with the config path of every value in it. */
 export interface NetworkDraft {

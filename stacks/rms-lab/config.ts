@@ -8,7 +8,8 @@ import { type Cidr, freeBlocks, isPublicUnicast, parseCidr } from "../../lib/net
 import { type NetworkDraft, checkNetworks, isDnsName, reservedProblem } from "../../lib/network-config";
 import type { SubnetSpec } from "../../lib/network";
 import { VPN_SKUS, type VpnSku } from "../../lib/vpn-gateway";
-import { type ImageReference, RESERVED_NAMES } from "../../lib/windows-vm";
+import { RESERVED_NAMES } from "../../lib/windows-names";
+import type { ImageReference } from "../../lib/windows-vm";
 
 export const ROLES = ["dc", "adcs", "rms", "sql", "adfs", "aadc"] as const;
 export type Role = (typeof ROLES)[number];

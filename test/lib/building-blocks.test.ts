@@ -5,7 +5,8 @@ import { ConfigError } from "../../lib/config";
 import { freeBlocks, parseCidr } from "../../lib/net";
 import { LabNetwork } from "../../lib/network";
 import { checkLayout, takesNsg } from "../../lib/network-rules";
-import { WindowsVm, adminUsernameProblem, windowsComputerNameProblem } from "../../lib/windows-vm";
+import { adminUsernameProblem, windowsComputerNameProblem } from "../../lib/windows-names";
+import { WindowsVm } from "../../lib/windows-vm";
 
 beforeAll(async () => {
     await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "test", "dev", false);
