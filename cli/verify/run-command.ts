@@ -3,7 +3,7 @@
 // `az vm run-command invoke` prints: `value[]` items whose `code` names the stream
 // (`ComponentStatus/StdOut/succeeded`, `ComponentStatus/StdErr/succeeded`) and whose
 // `message` holds its text.
-import type { ProbeContext } from "./model";
+import { type Check, type Outcome, type Probe, type ProbeContext, commandLine } from "./model";
 import { runJson } from "./runner";
 
 /** A Run Command that did not come back within this is reported as failed (a DC check waits for LDAP and DNS). */
@@ -46,4 +46,29 @@ export async function invokeRunCommand(
     const answer = await runJson<unknown>(ctx.runner, "az", args, RUN_COMMAND_TIMEOUT_MS);
     if (!answer.ok) return answer;
     return { ok: true, ...runCommandStreams(answer.value) };
+}
+
+/**
+ * A probe that runs one script on one VM and grades its output: every check it holds fails
+ * together, with the CLI's error, when the Run Command itself does not come back.
+ */
+export function runCommandProbe(
+    lab: string,
+    vm: string,
+    checks: Check[],
+    args: (dir: string, selected: Check[]) => string[],
+    grade: (selected: Check[], streams: { stdout: string; stderr: string }) => Outcome[],
+): Probe {
+    return {
+        lab,
+        label: `${vm} (Run Command)`,
+        clis: ["az"],
+        checks,
+        commands: (selected, dir) => [commandLine("az", args(dir, selected))],
+        async run(ctx, selected) {
+            const answer = await invokeRunCommand(ctx, args(ctx.scratchDir, selected));
+            if (!answer.ok) return selected.map(() => ({ pass: false, got: `Run Command failed: ${answer.error}` }));
+            return grade(selected, answer);
+        },
+    };
 }

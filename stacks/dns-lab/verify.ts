@@ -3,8 +3,8 @@
 // them through Azure Run Command, and reading its answer. One probe per VM: a VM runs one command at a time.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type Check, type Outcome, type Probe, commandLine } from "../../cli/verify/model";
-import { invokeRunCommand, runCommandArgs } from "../../cli/verify/run-command";
+import { type Check, type Outcome, type Probe } from "../../cli/verify/model";
+import { runCommandArgs, runCommandProbe } from "../../cli/verify/run-command";
 import type { NameCheck } from "./outputs";
 
 const LAB = "dns-lab";
@@ -40,18 +40,7 @@ export function dnsLabProbes(outputs: Record<string, unknown>): Probe[] {
             fs.writeFileSync(file, RESOLVE_SCRIPT);
             return runCommandArgs(resourceGroup, vm, file, namesParameter(names(selected)));
         };
-        return {
-            lab: LAB,
-            label: `${vm} (Run Command)`,
-            clis: ["az"],
-            checks,
-            commands: (selected, dir) => [commandLine("az", args(dir, selected))],
-            async run(ctx, selected) {
-                const answer = await invokeRunCommand(ctx, args(ctx.scratchDir, selected));
-                if (!answer.ok) return selected.map(() => ({ pass: false, got: `Run Command failed: ${answer.error}` }));
-                return gradeLookups(selected, answer.stdout);
-            },
-        };
+        return runCommandProbe(LAB, vm, checks, args, (selected, answer) => gradeLookups(selected, answer.stdout));
     });
 }
 

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Check, type Outcome, type Probe, commandLine, field } from "../../cli/verify/model";
-import { invokeRunCommand, runCommandArgs } from "../../cli/verify/run-command";
+import { runCommandArgs, runCommandProbe } from "../../cli/verify/run-command";
 import { runJson } from "../../cli/verify/runner";
 import { script } from "./scripts";
 
@@ -113,18 +113,7 @@ function serverProbe(forest: ForestOutput, server: ServerOutput, remotes: string
         fs.writeFileSync(file, script("Test-LabServer"));
         return runCommandArgs(forest.resourceGroup, server.name, file, parameters(selected));
     };
-    return {
-        lab: LAB,
-        label: `${server.name} (Run Command)`,
-        clis: ["az"],
-        checks,
-        commands: (selected, dir) => [commandLine("az", args(dir, selected))],
-        async run(ctx, selected) {
-            const answer = await invokeRunCommand(ctx, args(ctx.scratchDir, selected));
-            if (!answer.ok) return selected.map(() => ({ pass: false, got: `Run Command failed: ${answer.error}` }));
-            return gradeVerdicts(selected, `${server.name}: `, answer.stdout, answer.stderr);
-        },
-    };
+    return runCommandProbe(LAB, server.name, checks, args, (selected, answer) => gradeVerdicts(selected, `${server.name}: `, answer.stdout, answer.stderr));
 }
 
 /** Reads the script's `VERIFY|check|target|PASS or FAIL|found` lines into each selected check's outcome. */
